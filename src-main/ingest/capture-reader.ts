@@ -22,6 +22,11 @@ export interface CaptureReader {
   readonly warnings: readonly ReadWarning[];
   /** LINKTYPE_ numbers of the interfaces seen so far, in order of first appearance. */
   linkTypes(): readonly number[];
+  /**
+   * Records whose timestamp fraction was out of range (pcap µs ≥ 1e6 / ns ≥ 1e9) and was
+   * normalised by carrying whole seconds; optional, readers without the notion omit it.
+   */
+  normalizedTimestamps?(): number;
   /** Releases the file descriptor; safe to call twice. */
   close(): void;
 }
