@@ -24,6 +24,14 @@ export const ProtoBit = {
   ESP: 1 << 15,
   IPV4_FRAGMENT: 1 << 16,
   IPV6_FRAGMENT: 1 << 17,
+  /** The primary transport header (TCP/UDP/SCTP/ICMP/ICMPv6) is complete and valid, so its
+   * fields can be used and Wireshark's conversation tables count it (TCP: data offset ≥ 5 and
+   * all options captured; UDP: length field ≥ 8). Then l4Offset is set too. */
+  L4_HEADER: 1 << 18,
+  /** This frame completed an IP datagram by reassembly, and the layers inside it were decoded
+   * from a copy: EVERY offset of this packet (ipOffset, l4Offset, payloadOffset and its extra
+   * layers' ipOffset) then points into `reassembled.data`, not into the RawBatch. */
+  REASSEMBLED: 1 << 19,
   /** The link type of this record is not decoded (counted, never fatal). */
   UNKNOWN_LINK: 1 << 30,
 } as const;
@@ -36,7 +44,8 @@ export const NO_OFFSET = 0xffffffff;
  * transport header, not counting headers quoted inside ICMP errors (the ICMP message itself
  * is then the transport). For a reassembled IP fragment the transport fields come from the
  * first fragment and are reported on the frame that completes the datagram, as Wireshark
- * does; earlier fragments carry no transport header.
+ * does (ProtoBit.REASSEMBLED; offsets then point into `reassembled.data`, see packetBytes);
+ * earlier fragments carry no transport header.
  */
 export interface DecodedBatch {
   readonly capacity: number;
@@ -45,12 +54,14 @@ export interface DecodedBatch {
   readonly protoMask: Uint32Array;
   /** 0 = no IP, 4 or 6: the primary IP layer. */
   readonly ipVersion: Uint8Array;
-  /** Offset of the primary IP header in the raw data, or NO_OFFSET. */
+  /** Offset of the primary IP header in the raw data (see packetBytes), or NO_OFFSET. */
   readonly ipOffset: Uint32Array;
   /** Transport protocol number of the primary layer (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …). */
   readonly ipProto: Uint8Array;
-  /** Offset of the transport header, or NO_OFFSET (fragment, truncated, reassembled). */
+  /** Offset of the transport header when it is complete (ProtoBit.L4_HEADER), else NO_OFFSET
+   * (non-first fragment, truncated or bogus header). */
   readonly l4Offset: Uint32Array;
+  /** TCP/UDP/SCTP ports: filled as soon as both are captured, even in a truncated header. */
   readonly srcPort: Uint16Array;
   readonly dstPort: Uint16Array;
   /** TCP flags (low 9 bits: NS CWR ECE URG ACK PSH RST SYN FIN); ICMP: type << 8 | code. */
@@ -64,6 +75,24 @@ export interface DecodedBatch {
   readonly payloadLength: Uint32Array;
   /** Extra TCP/UDP layers of tunnelled frames (outer layers), for conversation tables. */
   readonly layers: ExtraLayers;
+  /** Bytes of the frames that completed a reassembly (ProtoBit.REASSEMBLED), for this batch. */
+  readonly reassembled: ReassembledBytes;
+}
+
+/**
+ * Per frame that completed a reassembly: a copy of the frame's bytes up to the payload of the
+ * completing fragment, followed by the first bytes of the reassembled datagram payload (up to
+ * the decoder's prefix size, 2048 bytes by default: later payload bytes are not kept, as if
+ * cut by a snaplen). Only `data[0 .. length)` is meaningful; it is refilled for every batch.
+ */
+export interface ReassembledBytes {
+  data: Uint8Array;
+  length: number;
+}
+
+/** The bytes that packet i's offsets point into: the RawBatch's, or the reassembled copy. */
+export function packetBytes(rawData: Uint8Array, dec: DecodedBatch, i: number): Uint8Array {
+  return (dec.protoMask[i]! & ProtoBit.REASSEMBLED) !== 0 ? dec.reassembled.data : rawData;
 }
 
 /** Sparse list of additional TCP/UDP layers (tunnels carry more than one per frame). */
@@ -97,6 +126,7 @@ export function createDecodedBatch(capacity = 8192): DecodedBatch {
     payloadOffset: new Uint32Array(capacity),
     payloadLength: new Uint32Array(capacity),
     layers: createExtraLayers(256),
+    reassembled: { data: new Uint8Array(0), length: 0 },
   };
 }
 
