@@ -1,0 +1,218 @@
+/**
+ * Numbered schema migrations. The schema version is SQLite's `PRAGMA user_version`; each
+ * migration runs in its own transaction together with the version bump, so a crash leaves the
+ * workspace at the previous version or the next, never between. Never edit a released
+ * migration: add the next number (docs/decisions/0001-workspace-schema.md).
+ */
+import type Database from 'better-sqlite3';
+import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { err, ok } from '../../src-shared/result.js';
+import type { Result } from '../../src-shared/result.js';
+import { PLEN_COLUMNS, PROTO_COLUMNS } from './window-columns.js';
+
+/** One schema step: `up` runs inside a transaction that also sets user_version = version. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+const seriesStatsColumns = (prefix: string): string =>
+  ['min', 'mean', 'max', 'std'].map((s) => `${prefix}_${s} REAL NOT NULL`).join(',\n  ');
+
+const statColumns = (prefix: string): string =>
+  [`${prefix}_count INTEGER NOT NULL DEFAULT 0`, ...['mean', 'p50', 'p99', 'max'].map((s) => `${prefix}_${s} REAL`)].join(
+    ',\n  ',
+  );
+
+const v1Sql = `
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('file', 'capture', 'series')),
+  path TEXT,
+  display_name TEXT NOT NULL,
+  size INTEGER,
+  mtime_ms REAL,
+  head_sha256 TEXT,
+  analyzer TEXT,
+  format TEXT,
+  link_types TEXT NOT NULL DEFAULT '[]',
+  series_step REAL,
+  status TEXT NOT NULL CHECK (status IN ('ingesting', 'complete', 'partial', 'failed')),
+  packets INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  captured_bytes INTEGER NOT NULL DEFAULT 0,
+  first_ts TEXT,
+  last_ts TEXT,
+  error TEXT,
+  ingest_pid INTEGER,
+  ingest_host TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX sources_identity ON sources (path, size, mtime_ms);
+CREATE INDEX sources_status ON sources (status);
+
+CREATE TABLE source_warnings (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  byte_offset INTEGER,
+  record INTEGER,
+  message TEXT NOT NULL,
+  PRIMARY KEY (source_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE windows (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  resolution INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  packets INTEGER,
+  bytes INTEGER,
+  captured_bytes INTEGER,
+  ${WINDOW_METRICS.map((m) => `${m} REAL`).join(',\n  ')},
+  ${PLEN_COLUMNS.map((c) => `${c} INTEGER`).join(',\n  ')},
+  ${PROTO_COLUMNS.map((c) => `${c} INTEGER`).join(',\n  ')},
+  rtt_sum REAL,
+  rtt_count INTEGER,
+  latency_sum REAL,
+  latency_count INTEGER,
+  PRIMARY KEY (source_id, resolution, t)
+) WITHOUT ROWID;
+
+CREATE TABLE window_values (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  resolution INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  value REAL,
+  PRIMARY KEY (source_id, name, resolution, t)
+) WITHOUT ROWID;
+
+CREATE TABLE flows (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  proto INTEGER NOT NULL,
+  ip_version INTEGER NOT NULL,
+  client_addr TEXT NOT NULL,
+  client_port INTEGER NOT NULL,
+  server_addr TEXT NOT NULL,
+  server_port INTEGER NOT NULL,
+  first_ts REAL NOT NULL,
+  last_ts REAL NOT NULL,
+  duration REAL NOT NULL,
+  fwd_packets INTEGER NOT NULL,
+  bwd_packets INTEGER NOT NULL,
+  fwd_bytes INTEGER NOT NULL,
+  bwd_bytes INTEGER NOT NULL,
+  fwd_header_bytes INTEGER NOT NULL,
+  bwd_header_bytes INTEGER NOT NULL,
+  ${seriesStatsColumns('pkt_len')},
+  ${seriesStatsColumns('fwd_pkt_len')},
+  ${seriesStatsColumns('bwd_pkt_len')},
+  ${seriesStatsColumns('iat')},
+  ${seriesStatsColumns('fwd_iat')},
+  ${seriesStatsColumns('bwd_iat')},
+  syn_count INTEGER NOT NULL,
+  fin_count INTEGER NOT NULL,
+  rst_count INTEGER NOT NULL,
+  psh_count INTEGER NOT NULL,
+  ack_count INTEGER NOT NULL,
+  urg_count INTEGER NOT NULL,
+  handshake_rtt REAL,
+  sni TEXT,
+  dns_query TEXT,
+  dns_answers TEXT,
+  end_reason TEXT NOT NULL,
+  segment INTEGER NOT NULL,
+  early_packets BLOB NOT NULL
+);
+CREATE INDEX flows_time ON flows (source_id, first_ts);
+CREATE INDEX flows_client ON flows (source_id, client_addr);
+CREATE INDEX flows_server ON flows (source_id, server_addr);
+CREATE INDEX flows_server_port ON flows (source_id, server_port);
+CREATE INDEX flows_proto ON flows (source_id, proto, server_port);
+CREATE INDEX flows_sni ON flows (source_id, sni) WHERE sni IS NOT NULL;
+CREATE INDEX flows_dns ON flows (source_id, dns_query) WHERE dns_query IS NOT NULL;
+
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  proto TEXT NOT NULL CHECK (proto IN ('tcp', 'udp', 'ipv4', 'ipv6')),
+  addr_a TEXT NOT NULL,
+  port_a INTEGER,
+  addr_b TEXT NOT NULL,
+  port_b INTEGER,
+  packets_ab INTEGER NOT NULL,
+  bytes_ab INTEGER NOT NULL,
+  packets_ba INTEGER NOT NULL,
+  bytes_ba INTEGER NOT NULL,
+  start REAL NOT NULL,
+  duration REAL NOT NULL,
+  packets INTEGER GENERATED ALWAYS AS (packets_ab + packets_ba) STORED,
+  bytes INTEGER GENERATED ALWAYS AS (bytes_ab + bytes_ba) STORED
+);
+CREATE INDEX conversations_bytes ON conversations (source_id, proto, bytes DESC);
+CREATE INDEX conversations_all_bytes ON conversations (source_id, bytes DESC);
+
+CREATE TABLE source_stats (
+  source_id INTEGER PRIMARY KEY REFERENCES sources (id) ON DELETE CASCADE,
+  ${statColumns('ack_rtt')},
+  ${statColumns('handshake_rtt')},
+  ${statColumns('dns_latency')},
+  ${PLEN_COLUMNS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`).join(',\n  ')}
+);
+
+CREATE TABLE source_names (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('sni', 'dns')),
+  name TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (source_id, kind, name)
+) WITHOUT ROWID;
+`;
+
+/** Every migration, in order; the last version is the schema this code reads and writes. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
+];
+
+/** The schema version this code expects. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/** What `applyMigrations` did. */
+export interface MigrationOutcome {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Brings the database to SCHEMA_VERSION; refuses a workspace written by a newer Flowbench. */
+export function applyMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Result<MigrationOutcome> {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (from > latest) {
+    return err({
+      code: 'unsupported',
+      message: `workspace schema version ${from} is newer than this Flowbench understands (${latest}); update Flowbench`,
+    });
+  }
+  for (const m of migrations) {
+    if (m.version <= from) continue;
+    // IMMEDIATE takes the write lock up front, so two processes opening one new workspace
+    // cannot both run the same migration.
+    const step = db.transaction(() => {
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now >= m.version) return;
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    });
+    try {
+      step.immediate();
+    } catch (e) {
+      return err({ code: 'internal', message: `migration ${m.version} (${m.name}) failed: ${(e as Error).message}` });
+    }
+  }
+  return ok({ from, to: Math.max(from, latest) });
+}
