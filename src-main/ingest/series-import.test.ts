@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusDir } from '../../test/corpus-paths.js';
-import { openWorkspace } from '../store/workspace.js';
 import type { Workspace } from '../store/workspace.js';
 import { SourcesRepo } from '../store/sources-repo.js';
 import { WindowsRepo } from '../store/windows-repo.js';
@@ -14,16 +12,10 @@ import { importSeries } from './series-import.js';
 import type { SeriesImportError, SeriesImportOutcome } from './series-import.js';
 import { MAX_LINE_BYTES, parseTimestamp } from './series-parse.js';
 import type { Result } from '../../src-shared/result.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function setup(t: TestContext): { ws: Workspace; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-series-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { ws: r.value, dir };
+  return openTempWorkspace(t, 'series');
 }
 
 function value(r: Result<SeriesImportOutcome, SeriesImportError>): SeriesImportOutcome {

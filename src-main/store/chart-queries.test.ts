@@ -12,16 +12,10 @@ import { emptyWindowSums, PLEN_COLUMNS } from './window-columns.js';
 import type { MutableWindowSums, WindowSums } from './window-columns.js';
 import { ChartQueries } from './chart-queries.js';
 import type { ChartResult } from './chart-queries.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-chart-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return r.value;
+  return openTempWorkspace(t, 'chart').ws;
 }
 
 const T0 = 1_700_000_000 - (1_700_000_000 % 3600); // an hour boundary

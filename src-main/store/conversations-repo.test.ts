@@ -1,25 +1,15 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openWorkspace } from './workspace.js';
 import type { Workspace } from './workspace.js';
 import { SourcesRepo } from './sources-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import type { ConversationWrite } from './conversations-repo.js';
 import { StatsRepo, summarizeSamples, EMPTY_STAT } from './stats-repo.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-conv-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return r.value;
+  return openTempWorkspace(t, 'conv').ws;
 }
 
 function conv(proto: ConversationWrite['proto'], a: string, b: string, ab: [number, number], ba: [number, number], start: number, duration: number): ConversationWrite {

@@ -1,24 +1,14 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EarlyPacket, FlowRecord } from '../../src-shared/flow-record.js';
-import { openWorkspace } from './workspace.js';
 import type { Workspace } from './workspace.js';
 import { SourcesRepo } from './sources-repo.js';
 import { decodeEarlyPackets, encodeEarlyPackets, FlowsRepo } from './flows-repo.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-flows-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return r.value;
+  return openTempWorkspace(t, 'flows').ws;
 }
 
 const stats = (min: number, mean: number, max: number, std: number) => ({ min, mean, max, std });

@@ -1,27 +1,19 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { openWorkspace } from './workspace.js';
 import type { Workspace } from './workspace.js';
 import { readFileIdentity, HEAD_HASH_BYTES } from './file-identity.js';
 import { SourcesRepo } from './sources-repo.js';
 import { startFileIngest } from './source-writer.js';
 import { WindowsRepo } from './windows-repo.js';
 import { emptyWindowSums } from './window-columns.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): { ws: Workspace; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-src-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { ws: r.value, dir };
+  return openTempWorkspace(t, 'src');
 }
 
 const totals = { packets: 5, bytes: 500, capturedBytes: 400, firstTimestamp: '10.000000001', lastTimestamp: '12.500000000' };

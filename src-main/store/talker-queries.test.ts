@@ -1,25 +1,15 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FlowRecord } from '../../src-shared/flow-record.js';
-import { openWorkspace } from './workspace.js';
 import type { Workspace } from './workspace.js';
 import { SourcesRepo } from './sources-repo.js';
 import { FlowsRepo } from './flows-repo.js';
 import { TalkerQueries } from './talker-queries.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-talk-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return r.value;
+  return openTempWorkspace(t, 'talk').ws;
 }
 
 const zero = { min: 0, mean: 0, max: 0, std: 0 };

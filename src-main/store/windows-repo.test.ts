@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
-import { openWorkspace } from './workspace.js';
 import type { Workspace } from './workspace.js';
 import { SourcesRepo } from './sources-repo.js';
 import { WindowsRepo } from './windows-repo.js';
@@ -14,16 +10,10 @@ import type { MutableWindowSums } from './window-columns.js';
 import { WINDOW_VALUE_COLUMNS } from './window-columns.js';
 import { buildWindowRow, mergeWindowRows } from '../analysis/window-aggregate-row.js';
 import type { WindowCounts } from '../analysis/window-aggregate-row.js';
+import { openTempWorkspace } from '../../test/temp-workspace.js';
 
 function workspace(t: TestContext): Workspace {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-win-'));
-  const r = openWorkspace(join(dir, 'w.flowbench'));
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(() => {
-    r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return r.value;
+  return openTempWorkspace(t, 'win').ws;
 }
 
 function sums(t: number, seed: number): MutableWindowSums {
