@@ -1,0 +1,449 @@
+/**
+ * The flow stage: bidirectional flows keyed by the primary 5-tuple and IP version, streaming
+ * over decoded batches. Per packet it fills PacketAnnotations (flow slot, new flow, ack RTT,
+ * handshake RTT, DNS / TCP request-response latency); finished flows go to a sink as
+ * FlowRecords. Memory is bounded by the live flows (and the capped per-flow TCP and DNS
+ * bookkeeping), never by the capture.
+ *
+ * Flow life (all times are packet times, never the wall clock, so a file always gives the
+ * same flows):
+ * - client: the sender of a SYN without ACK; the receiver of a SYN/ACK when the SYN was
+ *   missed; else the first packet's source.
+ * - idle timeout (TCP 300 s, others 120 s): the next packet of the key starts a new flow.
+ * - active timeout (1800 s): an interim record (end_reason 'active_timeout', segment 0, 1, …)
+ *   and the flow continues in the same slot with fresh statistics.
+ * - TCP close: once both FINs are acknowledged the flow ends with that packet; after both
+ *   FINs or a RST it lingers `closeLinger` seconds, absorbing stragglers (a SYN starts anew).
+ * - a SYN whose sequence number differs from the one first seen in its direction is a new
+ *   connection on reused ports (Wireshark's rule): the old flow ends (reason 'idle').
+ * Idle and lingering flows are also swept every `sweepInterval` seconds of packet time.
+ */
+import type { RawBatch } from '../ingest/raw-batch.js';
+import type { DecodedBatch } from '../ingest/decoded-batch.js';
+import { ProtoBit } from '../ingest/decoded-batch.js';
+import type { FlowEndReason, FlowRecord } from '../../src-shared/flow-record.js';
+import { LatencyKind, NO_FLOW } from './packet-annotations.js';
+import type { PacketAnnotations } from './packet-annotations.js';
+import { FlowKeyIndex, hashKey } from './flow-key-index.js';
+import { Dir, FlowStats } from './flow-stats.js';
+import { TcpRtt } from './tcp-rtt.js';
+import { DnsTransactions, TcpRequestResponse } from './latency.js';
+import { FlowDetails } from './flow-details.js';
+import type { FlowCaptureStats } from './flow-details.js';
+import { formatIpv4, formatIpv6 } from './format-endpoint.js';
+import { looksLikeDns } from './dns-parser.js';
+
+/** Receives every finished (or interim) flow. */
+export type FlowSink = (record: FlowRecord) => void;
+
+/** Flow-table settings; every field has a default. */
+export interface FlowTableOptions {
+  /** Idle timeout of TCP flows, seconds (default 300). */
+  readonly tcpIdleTimeout?: number;
+  /** Idle timeout of UDP and other flows, seconds (default 120). */
+  readonly idleTimeout?: number;
+  /** Active timeout, seconds: longer flows give interim records (default 1800). */
+  readonly activeTimeout?: number;
+  /** Seconds a closing TCP flow absorbs stragglers after both FINs or a RST (default 2). */
+  readonly closeLinger?: number;
+  /** Seconds of packet time between sweeps for idle flows (default 5). */
+  readonly sweepInterval?: number;
+  /** Initial slot capacity (grows by doubling; default 1024). */
+  readonly initialCapacity?: number;
+  /** Cap on remembered unacknowledged TCP segments over all flows. */
+  readonly maxUnackedSegments?: number;
+  /** Cap on remembered DNS transactions over all flows. */
+  readonly maxDnsTransactions?: number;
+}
+
+const TCP = 6;
+const UDP = 17;
+const F_SYN = 0x02;
+const F_FIN = 0x01;
+const F_RST = 0x04;
+const F_ACK = 0x10;
+
+// Per-slot state bits.
+const S_CLIENT_IS_LO = 1;
+const S_CLIENT_KNOWN = 2;
+const S_FIN = 4; // << half
+const S_FIN_ACKED = 16; // << half
+const S_RST = 64;
+const S_CLOSING = 128;
+const S_SNI_DONE = 256;
+const S_IS_TCP = 512;
+
+/** Client payload segments inspected for a ClientHello before giving up. */
+const SNI_TRIES = 8;
+
+/** Bidirectional flow table; see the file comment for the flow life. */
+export class FlowTable {
+  private readonly sink: FlowSink;
+  private readonly tcpIdle: number;
+  private readonly idle: number;
+  private readonly active: number;
+  private readonly linger: number;
+  private readonly sweepEvery: number;
+  private readonly index: FlowKeyIndex;
+  private readonly stats: FlowStats;
+  private readonly rtt: TcpRtt;
+  private readonly dns: DnsTransactions;
+  private readonly tcpLatency: TcpRequestResponse;
+  private readonly details: FlowDetails;
+  private capacity = 0;
+  private state = new Uint16Array(0);
+  private finSeq = new Uint32Array(0);
+  private closeTs = new Float64Array(0);
+  private segment = new Uint32Array(0);
+  private sniTries = new Uint8Array(0);
+  /** Whole seconds of the first packet: times are kept relative to it (ns-exact differences). */
+  private baseSec = Number.NaN;
+  private maxT = Number.NEGATIVE_INFINITY;
+  private nextSweep = Number.NEGATIVE_INFINITY;
+
+  constructor(sink: FlowSink, options: FlowTableOptions = {}) {
+    this.sink = sink;
+    this.tcpIdle = options.tcpIdleTimeout ?? 300;
+    this.idle = options.idleTimeout ?? 120;
+    this.active = options.activeTimeout ?? 1800;
+    this.linger = options.closeLinger ?? 2;
+    this.sweepEvery = options.sweepInterval ?? 5;
+    const cap = options.initialCapacity ?? 1024;
+    this.index = new FlowKeyIndex(cap);
+    this.stats = new FlowStats(this.index.capacity);
+    this.rtt = new TcpRtt(this.index.capacity, options.maxUnackedSegments);
+    this.dns = new DnsTransactions(this.index.capacity, options.maxDnsTransactions);
+    this.tcpLatency = new TcpRequestResponse(this.index.capacity);
+    this.details = new FlowDetails(this.index.capacity);
+    this.grow();
+  }
+
+  /** Live flows now. */
+  get liveFlows(): number {
+    return this.index.size;
+  }
+
+  /** Runs the flow stage over one batch and fills `out` (index-aligned with `raw`/`dec`). */
+  process(raw: RawBatch, dec: DecodedBatch, out: PacketAnnotations): void {
+    const n = raw.count;
+    if (dec.count !== n) throw new RangeError(`batch counts differ: raw ${n}, decoded ${dec.count}`);
+    if (out.capacity < n) throw new RangeError(`annotations hold ${out.capacity} packets, batch has ${n}`);
+    out.count = n;
+    for (let i = 0; i < n; i++) this.packet(raw, dec, out, i);
+  }
+
+  /** Emits every live flow with `reason` (normally 'end_of_capture') and empties the table. */
+  flushAll(reason: FlowEndReason = 'end_of_capture'): void {
+    for (let s = 0; s < this.index.highWater; s++) {
+      if (!this.index.isLive(s)) continue;
+      this.emit(s, reason);
+      this.release(s);
+    }
+    this.index.clear();
+  }
+
+  /** Whole-capture figures: RTT and latency summaries, distinct SNI and DNS names. */
+  captureStats(): FlowCaptureStats {
+    return this.details.captureStats();
+  }
+
+  private packet(raw: RawBatch, dec: DecodedBatch, out: PacketAnnotations, i: number): void {
+    out.flowSlot[i] = NO_FLOW;
+    out.newFlow[i] = 0;
+    out.ackRtt[i] = Number.NaN;
+    out.handshakeRtt[i] = Number.NaN;
+    out.latency[i] = Number.NaN;
+    out.latencyKind[i] = LatencyKind.NONE;
+    const version = dec.ipVersion[i]!;
+    if (version !== 4 && version !== 6) return;
+    const mask = dec.protoMask[i]!;
+    const proto = dec.ipProto[i]!;
+    const hasL4 = (mask & ProtoBit.L4_HEADER) !== 0;
+    const ported = proto === TCP || proto === UDP || proto === 132;
+    // A fragment without the transport header cannot be placed in its flow.
+    if (ported && !hasL4 && (mask & (ProtoBit.IPV4_FRAGMENT | ProtoBit.IPV6_FRAGMENT)) !== 0) return;
+    // A frame that completed an IP reassembly has its offsets in the decoder's copy.
+    const reassembled = (mask & ProtoBit.REASSEMBLED) !== 0;
+    const bytes = reassembled ? dec.reassembled.data : raw.data;
+    const frameStart = reassembled ? 0 : raw.offset[i]!;
+    const capEnd = reassembled ? dec.reassembled.length : frameStart + raw.caplen[i]!;
+    const fromLo = this.buildKey(bytes, dec.ipOffset[i]!, capEnd, version, proto,
+      ported ? dec.srcPort[i]! : 0, ported ? dec.dstPort[i]! : 0);
+    if (fromLo < 0) return;
+
+    if (this.baseSec !== this.baseSec) this.baseSec = raw.tsSec[i]!;
+    const sec = raw.tsSec[i]! - this.baseSec;
+    const ns = raw.tsNsec[i]!;
+    const t = sec + ns * 1e-9;
+    if (t > this.maxT) {
+      this.maxT = t;
+      if (t >= this.nextSweep) this.sweep(t);
+    }
+
+    const isTcp = proto === TCP && hasL4;
+    const flags = isTcp ? dec.tcpFlags[i]! & 0x1ff : 0;
+    const half = fromLo === 1 ? 0 : 1;
+    const h = hashKey(this.index.key);
+    let slot = this.index.find(h);
+    if (slot >= 0) slot = this.continueOrEnd(slot, t, flags, half, isTcp ? dec.tcpSeq[i]! : 0);
+    if (slot < 0) {
+      slot = this.open(h, t, flags, fromLo === 1, isTcp);
+      out.newFlow[i] = 1;
+    }
+    out.flowSlot[i] = slot;
+
+    const st = this.state[slot]!;
+    const fromClient = (fromLo === 1) === ((st & S_CLIENT_IS_LO) !== 0);
+    const ipOff = dec.ipOffset[i]!;
+    const payOff = dec.payloadOffset[i]!;
+    const payInFrame = hasL4 && payOff >= frameStart && payOff <= capEnd;
+    const headerBytes = payInFrame && payOff > ipOff ? payOff - ipOff : 0;
+    this.stats.add(slot, fromClient ? Dir.FWD : Dir.BWD, t, raw.wirelen[i]!, headerBytes, flags);
+
+    const payLen = hasL4 ? dec.payloadLength[i]! : 0;
+    if (isTcp) {
+      this.tcpSegment(slot, half, t, sec, ns, dec.tcpSeq[i]!, dec.tcpAck[i]!, payLen, flags, out, i);
+      if (payLen > 0) {
+        const lat = this.tcpLatency.payload(slot, fromClient, sec, ns);
+        if (lat === lat) this.latencySample(out, i, lat, LatencyKind.TCP_REQUEST_RESPONSE);
+        if (payInFrame && (this.state[slot]! & S_SNI_DONE) === 0) this.sniCandidate(slot, fromClient, bytes, payOff, capEnd, payLen);
+      }
+    }
+    if (payInFrame && payLen > 0 && (proto === UDP || isTcp)) {
+      const sp = dec.srcPort[i]!;
+      const dp = dec.dstPort[i]!;
+      const dnsPort = isTcp ? isDnsTcpPort(sp) || isDnsTcpPort(dp) : isDnsUdpPort(sp) || isDnsUdpPort(dp);
+      if (dnsPort || (!isTcp && sp !== 137 && dp !== 137 && looksLikeDns(bytes, payOff, capEnd, payLen))) {
+        const end = Math.min(capEnd, payOff + payLen);
+        const lat = this.details.dnsPayload(slot, bytes, payOff, end, isTcp, sec, ns, this.dns);
+        if (lat === lat) this.latencySample(out, i, lat, LatencyKind.DNS);
+      }
+    }
+    if ((this.state[slot]! & S_FIN_ACKED * 3) === S_FIN_ACKED * 3) this.end(slot, 'fin');
+  }
+
+  /**
+   * Fills the index's scratch key (canonical order) from the IP header at `ipOff`.
+   * Returns 1 when the packet's source is the lower endpoint, 0 when it is the higher one,
+   * -1 when the addresses are not inside the captured bytes.
+   */
+  private buildKey(d: Uint8Array, ipOff: number, capEnd: number, version: number, proto: number, sp: number, dp: number): number {
+    const key = this.index.key;
+    let cmp = 0;
+    if (version === 4) {
+      if (ipOff + 20 > capEnd || capEnd > d.length) return -1;
+      const a = readU32(d, ipOff + 12);
+      const b = readU32(d, ipOff + 16);
+      cmp = a < b ? -1 : a > b ? 1 : 0;
+      if (cmp === 0) cmp = sp < dp ? -1 : sp > dp ? 1 : 0;
+      const lo = cmp <= 0 ? a : b;
+      const hi = cmp <= 0 ? b : a;
+      key[0] = lo; key[1] = 0; key[2] = 0; key[3] = 0;
+      key[4] = hi; key[5] = 0; key[6] = 0; key[7] = 0;
+    } else {
+      if (ipOff + 40 > capEnd || capEnd > d.length) return -1;
+      const s = ipOff + 8;
+      const t = ipOff + 24;
+      for (let w = 0; w < 16 && cmp === 0; w += 4) {
+        const a = readU32(d, s + w);
+        const b = readU32(d, t + w);
+        cmp = a < b ? -1 : a > b ? 1 : 0;
+      }
+      if (cmp === 0) cmp = sp < dp ? -1 : sp > dp ? 1 : 0;
+      const lo = cmp <= 0 ? s : t;
+      const hi = cmp <= 0 ? t : s;
+      for (let w = 0; w < 4; w++) {
+        key[w] = readU32(d, lo + 4 * w);
+        key[4 + w] = readU32(d, hi + 4 * w);
+      }
+    }
+    key[8] = cmp <= 0 ? ((sp << 16) | dp) >>> 0 : ((dp << 16) | sp) >>> 0;
+    key[9] = (version << 8) | proto;
+    return cmp <= 0 ? 1 : 0;
+  }
+
+  /** The slot if the packet continues its flow (after an interim record if due), else -1. */
+  private continueOrEnd(slot: number, t: number, flags: number, half: number, seq: number): number {
+    const st = this.state[slot]!;
+    const synOnly = (flags & (F_SYN | F_ACK)) === F_SYN;
+    if (st & S_CLOSING) {
+      const reuse = synOnly && this.rtt.isPortReuse(slot, half, flags, seq);
+      if (reuse || t - this.closeTs[slot]! > this.linger) {
+        this.end(slot, st & S_RST ? 'rst' : 'fin');
+        return -1;
+      }
+      // The same SYN again (a retry after a RST): the connection attempt goes on.
+      if (synOnly) this.state[slot] = st & ~(S_CLOSING | S_RST | S_FIN * 3 | S_FIN_ACKED * 3);
+    }
+    const idle = st & S_IS_TCP ? this.tcpIdle : this.idle;
+    if (t - this.stats.lastTs(slot) > idle) {
+      this.end(slot, 'idle');
+      return -1;
+    }
+    if (synOnly && this.rtt.isPortReuse(slot, half, flags, seq)) {
+      this.end(slot, 'idle');
+      return -1;
+    }
+    if (t - this.stats.firstTs(slot) > this.active) {
+      this.emit(slot, 'active_timeout');
+      this.segment[slot]! += 1;
+      this.stats.reset(slot, t);
+    }
+    return slot;
+  }
+
+  private open(h: number, t: number, flags: number, fromLo: boolean, isTcp: boolean): number {
+    const slot = this.index.insert(h);
+    if (this.index.capacity > this.capacity) this.grow();
+    const sa = flags & (F_SYN | F_ACK);
+    // The SYN sender is the client; a SYN/ACK's receiver is, when the SYN was missed.
+    const clientIsLo = sa === (F_SYN | F_ACK) ? !fromLo : fromLo;
+    let st = clientIsLo ? S_CLIENT_IS_LO : 0;
+    if (flags & F_SYN) st |= S_CLIENT_KNOWN;
+    if (isTcp) st |= S_IS_TCP;
+    this.state[slot] = st;
+    this.segment[slot] = 0;
+    this.sniTries[slot] = 0;
+    this.stats.reset(slot, t);
+    this.tcpLatency.reset(slot, (st & S_CLIENT_KNOWN) !== 0);
+    this.details.reset(slot);
+    return slot;
+  }
+
+  /** TCP sequence analysis, handshake timing and close tracking for one segment. */
+  private tcpSegment(slot: number, half: number, t: number, sec: number, ns: number, seq: number, ack: number,
+    len: number, flags: number, out: PacketAnnotations, i: number): void {
+    const ackRtt = this.rtt.analyze(slot, half, sec, ns, seq, ack, len, flags);
+    if (ackRtt === ackRtt) {
+      out.ackRtt[i] = ackRtt;
+      this.details.ackRtt.add(ackRtt);
+    }
+    const hs = this.rtt.handshake(slot, sec, ns, flags, len);
+    if (hs === hs) {
+      out.handshakeRtt[i] = hs;
+      this.details.handshakeRtt.add(hs);
+    }
+    let st = this.state[slot]!;
+    if (flags & F_FIN) {
+      st |= S_FIN << half;
+      this.finSeq[slot * 2 + half] = (seq + len) >>> 0;
+    }
+    const other = half ^ 1;
+    if (flags & F_ACK && st & (S_FIN << other) && ack === ((this.finSeq[slot * 2 + other]! + 1) >>> 0)) {
+      st |= S_FIN_ACKED << other;
+    }
+    if (flags & F_RST) st |= S_RST;
+    if ((st & S_CLOSING) === 0 && (st & S_RST || (st & S_FIN * 3) === S_FIN * 3)) {
+      st |= S_CLOSING;
+      this.closeTs[slot] = t;
+    }
+    this.state[slot] = st;
+  }
+
+  private sniCandidate(slot: number, fromClient: boolean, d: Uint8Array, payOff: number, capEnd: number, len: number): void {
+    const st = this.state[slot]!;
+    if (!fromClient && st & S_CLIENT_KNOWN) return;
+    const tries = this.sniTries[slot]! + 1;
+    this.sniTries[slot] = tries;
+    if (this.details.tlsPayload(slot, d, payOff, Math.min(capEnd, payOff + len)) || tries >= SNI_TRIES) {
+      this.state[slot] = st | S_SNI_DONE;
+    }
+  }
+
+  private latencySample(out: PacketAnnotations, i: number, value: number, kind: number): void {
+    out.latency[i] = value;
+    out.latencyKind[i] = kind;
+    if (kind === LatencyKind.DNS) this.details.dnsLatency.add(value);
+    else this.details.tcpLatency.add(value);
+  }
+
+  /** Ends idle and lingering flows as of relative time `now`. */
+  private sweep(now: number): void {
+    this.nextSweep = now + this.sweepEvery;
+    for (let s = 0; s < this.index.highWater; s++) {
+      if (!this.index.isLive(s)) continue;
+      const st = this.state[s]!;
+      if (st & S_CLOSING && now - this.closeTs[s]! > this.linger) this.end(s, st & S_RST ? 'rst' : 'fin');
+      else if (now - this.stats.lastTs(s) > (st & S_IS_TCP ? this.tcpIdle : this.idle)) this.end(s, 'idle');
+    }
+  }
+
+  private end(slot: number, reason: FlowEndReason): void {
+    this.emit(slot, reason);
+    this.release(slot);
+    this.index.remove(slot);
+  }
+
+  private release(slot: number): void {
+    this.rtt.resetFlow(slot);
+    this.dns.resetFlow(slot);
+    this.details.release(slot);
+  }
+
+  private emit(slot: number, reason: FlowEndReason): void {
+    const key = this.index.keyOf(slot);
+    const version = key[9]! >>> 8 === 4 ? 4 : 6;
+    const clientIsLo = (this.state[slot]! & S_CLIENT_IS_LO) !== 0;
+    const loAddr = version === 4 ? formatIpv4(key[0]!) : formatIpv6(key.subarray(0, 4));
+    const hiAddr = version === 4 ? formatIpv4(key[4]!) : formatIpv6(key.subarray(4, 8));
+    const loPort = key[8]! >>> 16;
+    const hiPort = key[8]! & 0xffff;
+    const s = this.stats.fields(slot);
+    const hs = this.rtt.initialRtt(slot);
+    const { first_ts_rel, last_ts_rel, ...rest } = s;
+    this.sink({
+      proto: key[9]! & 0xff,
+      ip_version: version,
+      client_addr: clientIsLo ? loAddr : hiAddr,
+      client_port: clientIsLo ? loPort : hiPort,
+      server_addr: clientIsLo ? hiAddr : loAddr,
+      server_port: clientIsLo ? hiPort : loPort,
+      first_ts: this.baseSec + first_ts_rel,
+      last_ts: this.baseSec + last_ts_rel,
+      duration: Math.round((last_ts_rel - first_ts_rel) * 1e9) / 1e9,
+      ...rest,
+      handshake_rtt: hs === hs ? hs : null,
+      sni: this.details.sni(slot),
+      dns_query: this.details.dnsQuery(slot),
+      dns_answers: this.details.dnsAnswers(slot),
+      end_reason: reason,
+      segment: this.segment[slot]!,
+    });
+  }
+
+  private grow(): void {
+    const cap = this.index.capacity;
+    this.stats.ensureCapacity(cap);
+    this.rtt.ensureCapacity(cap);
+    this.dns.ensureCapacity(cap);
+    this.tcpLatency.ensureCapacity(cap);
+    this.details.ensureCapacity(cap);
+    this.state = growTo(this.state, cap);
+    this.finSeq = growTo(this.finSeq, cap * 2);
+    this.closeTs = growTo(this.closeTs, cap);
+    this.segment = growTo(this.segment, cap);
+    this.sniTries = growTo(this.sniTries, cap);
+    this.capacity = cap;
+  }
+}
+
+/** UDP ports Wireshark decodes as DNS: DNS (53), mDNS (5353), LLMNR (5355). */
+function isDnsUdpPort(p: number): boolean {
+  return p === 53 || p === 5353 || p === 5355;
+}
+
+/** TCP ports Wireshark decodes as DNS. */
+function isDnsTcpPort(p: number): boolean {
+  return p === 53 || p === 5353;
+}
+
+function readU32(d: Uint8Array, o: number): number {
+  return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+}
+
+function growTo<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, size: number): T {
+  if (a.length >= size) return a;
+  const g = new (a.constructor as new (n: number) => T)(size);
+  g.set(a);
+  return g;
+}
