@@ -162,6 +162,7 @@ function main(argv: readonly string[]): number {
   for (const line of formatRatios(results, count, fileBytes)) out(line);
   out();
   for (const line of formatTargets(results, count, fileBytes)) out(line);
+  for (const r of results) if (r.status === 'ok' && r.entry.notes !== undefined) for (const line of r.entry.notes(ctx)) out(line);
   const broken = results.some((r) => r.status === 'failed' || (r.status === 'ok' && r.packetsSeen !== null && r.packetsSeen !== count));
   return broken ? 1 : 0;
 }

@@ -34,6 +34,30 @@ export interface BenchEntry {
   argv(ctx: BenchContext): string[];
   /** Packets the program says it read, to prove it read the whole file; null when it does not say. */
   packetsSeen(stdout: string): number | null;
+  /** Extra report lines about what the run left behind (e.g. a workspace's size and rows). */
+  notes?(ctx: BenchContext): string[];
+}
+
+/** Issue 3's targets for the full ingest with SQLite writes: >= 2.5 M packets/s, peak RSS <= 300 MB. */
+export const INGEST_TARGETS: BenchTargets = { minPacketsPerSecond: 2.5e6, maxPeakRssBytes: 300e6 };
+
+function ingestDb(ctx: BenchContext): string {
+  return join(ctx.workDir, 'ingest-bench.db');
+}
+
+/** Size of the workspace the ingest entry wrote (with its WAL) and its rows per table. */
+function workspaceNotes(ctx: BenchContext): string[] {
+  const db = ingestDb(ctx);
+  if (!existsSync(db)) return ['workspace: not written'];
+  const size = ['', '-wal', '-shm'].reduce((n, s) => n + (existsSync(db + s) ? statSync(db + s).size : 0), 0);
+  const tables = ['sources', 'windows', 'flows', 'conversations', 'source_stats', 'source_names'];
+  const sql = tables.map((t) => `SELECT '${t}', count(*) FROM ${t}`).join(' UNION ALL ');
+  const r = spawnSync(process.execPath, ['-e', `
+    const D = require(${JSON.stringify(join(ctx.repoRoot, 'node_modules', 'better-sqlite3'))});
+    const d = new D(${JSON.stringify(db)}, { readonly: true });
+    console.log(d.prepare(${JSON.stringify(sql)}).raw().all().map(([t, n]) => t + ' ' + n).join(', '));`], { encoding: 'utf8' });
+  const rows = r.status === 0 ? r.stdout.trim() : `(could not count rows: ${(r.stderr || '').trim().split('\n')[0] ?? ''})`;
+  return [`flowbench ingest workspace: ${(size / 1e6).toFixed(1)} MB; rows: ${rows}`];
 }
 
 /** Issue 2's targets for `flowbench summary`: >= 5 M packets/s on one core, peak RSS <= 300 MB. */
@@ -116,6 +140,25 @@ export function ingestEntries(): BenchEntry[] {
       },
       argv: (ctx) => [join(ctx.repoRoot, 'bin', 'flowbench'), 'summary', ctx.file, '--json'],
       packetsSeen: jsonPackets,
+    },
+    {
+      id: 'flowbench-ingest',
+      label: 'flowbench ingest (SQLite): bin/flowbench ingest FILE --db DB --json (fresh DB)',
+      kind: 'flowbench',
+      targets: INGEST_TARGETS,
+      prepare: (ctx) => {
+        const bin = join(ctx.repoRoot, 'bin', 'flowbench');
+        if (!existsSync(join(ctx.repoRoot, 'dist', 'src-main', 'cli', 'ingest-command.js'))) return 'skipped: dist/ has no ingest command (npm run build)';
+        return commandExists(bin) ? null : 'skipped: bin/flowbench is not executable';
+      },
+      // A fresh workspace per run: otherwise the second run would reuse the analysed source.
+      argv: (ctx) => {
+        const db = ingestDb(ctx);
+        const bin = join(ctx.repoRoot, 'bin', 'flowbench');
+        return ['sh', '-c', 'rm -f "$1" "$1-wal" "$1-shm" && exec "$2" ingest "$3" --db "$1" --json', 'sh', db, bin, ctx.file];
+      },
+      packetsSeen: jsonPackets,
+      notes: workspaceNotes,
     },
     {
       id: 'tshark-iostat',

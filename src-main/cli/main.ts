@@ -2,18 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
+import { captureCommand } from './capture-command.js';
+import { ingestCommand } from './ingest-command.js';
+import { interfacesCommand } from './interfaces-command.js';
+import { queryCommand } from './query-command.js';
 import { summaryCommand } from './summary-command.js';
 
 /**
  * Every `flowbench` command, in the order `--help` lists them. A new command (ingest, query,
  * capture, serve, export, simulate) is one `*-command.ts` file and one entry here.
  */
-export const COMMANDS: readonly CliCommand[] = [summaryCommand];
+export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand];
 
 /** Text of `flowbench --help`. */
 export function globalHelp(commands: readonly CliCommand[] = COMMANDS): string {
-  const width = Math.max(...commands.map((c) => `${c.name} ${c.synopsis}`.length));
-  const list = commands.map((c) => `  ${`${c.name} ${c.synopsis}`.padEnd(width)}  ${c.description}`).join('\n');
+  const list = commands.map((c) => `  ${c.name} ${c.synopsis}\n      ${c.description}`).join('\n');
   return `Usage: flowbench COMMAND [ARGS...]
 
 Flowbench: network traffic analysis from capture files.
