@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { linkTypeOfCapName } from './cap-binding.js';
+import { classifyOpenError, MAX_SNAPLEN, permissionMessage, validateCaptureOptions } from './capture-options.js';
+import { ringPath } from './pcapng-writer.js';
+
+test('defaults are filled and limits kept', () => {
+  const r = validateCaptureOptions({ interface: 'lo', count: 10 });
+  assert.deepEqual(r, {
+    ok: true,
+    value: { interface: 'lo', filter: '', snaplen: MAX_SNAPLEN, durationSeconds: null, count: 10, bufferBytes: 32 * 1024 * 1024 },
+  });
+});
+
+test('each bad field gives an error naming that field', () => {
+  const cases: [Parameters<typeof validateCaptureOptions>[0], string, RegExp][] = [
+    [{ interface: '' }, 'interface', /^interface: /],
+    [{ interface: 'lo', filter: 'udp\0' }, 'filter', /^filter: /],
+    [{ interface: 'lo', snaplen: 70000 }, 'snaplen', /^snaplen: .*70000/],
+    [{ interface: 'lo', snaplen: 1.5 }, 'snaplen', /^snaplen: /],
+    [{ interface: 'lo', durationSeconds: 0 }, 'durationSeconds', /^duration: /],
+    [{ interface: 'lo', durationSeconds: Number.NaN }, 'durationSeconds', /^duration: /],
+    [{ interface: 'lo', count: -1 }, 'count', /^count: .*-1/],
+    [{ interface: 'lo', count: 2.5 }, 'count', /^count: /],
+    [{ interface: 'lo', bufferBytes: 10 }, 'bufferBytes', /^buffer size: /],
+  ];
+  for (const [input, field, message] of cases) {
+    const r = validateCaptureOptions(input);
+    assert.equal(r.ok, false, JSON.stringify(input));
+    if (!r.ok) {
+      assert.equal(r.error.field, field);
+      assert.equal(r.error.code, 'invalid_argument');
+      assert.match(r.error.message, message);
+    }
+  }
+});
+
+test('a refused open says exactly what to run, with the resolved binary, and no stack', () => {
+  const e = classifyOpenError('eth0', 'tcp', "eth0: You don't have permission to perform this capture on that device (socket: Operation not permitted)", true);
+  assert.equal(e.code, 'permission_denied');
+  assert.equal(e.field, 'interface');
+  assert.match(e.message, /sudo setcap cap_net_raw,cap_net_admin=eip \/\S+/);
+  assert.match(e.message, /run flowbench elevated/);
+  assert.doesNotMatch(e.message, /\n/);
+  assert.match(permissionMessage('lo', 'x'), /CAP_NET_RAW and CAP_NET_ADMIN/);
+});
+
+test('an open failure after the device opened without the filter is a filter error', () => {
+  const e = classifyOpenError('lo', 'udp prt 1', "can't parse filter expression: syntax error", true);
+  assert.deepEqual(e, {
+    field: 'filter', code: 'invalid_argument',
+    message: `filter: invalid capture filter "udp prt 1": can't parse filter expression: syntax error`,
+  });
+  assert.equal(classifyOpenError('nope0', '', 'nope0: No such device exists', false).code, 'not_found');
+  assert.equal(classifyOpenError('lo', '', 'something else', false).code, 'io_error');
+});
+
+test("cap's link-type names map to LINKTYPE_ numbers", () => {
+  assert.equal(linkTypeOfCapName('ETHERNET'), 1);
+  assert.equal(linkTypeOfCapName('LINKTYPE_LINUX_SLL'), 113);
+  assert.equal(linkTypeOfCapName('RAW'), 101);
+  assert.equal(linkTypeOfCapName('Unknown linktype 276'), 276);
+  assert.equal(linkTypeOfCapName('bogus'), null);
+});
+
+test('ring file names number the files before the extension', () => {
+  assert.equal(ringPath('/tmp/a/out.pcapng', 3), '/tmp/a/out_00003.pcapng');
+  assert.equal(ringPath('/tmp/a.b/out', 12), '/tmp/a.b/out_00012');
+});

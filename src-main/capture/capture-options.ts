@@ -1,0 +1,120 @@
+/**
+ * Live-capture options and their validation. Field checks are pure; the BPF filter is
+ * compiled by libpcap for the chosen device before the capture starts (capture-session.ts),
+ * and its error names the `filter` field like every other option error here.
+ */
+import { realpathSync } from 'node:fs';
+import type { AppError, Result } from '../../src-shared/result.js';
+import { err, ok } from '../../src-shared/result.js';
+
+/** What a live capture should do. */
+export interface CaptureOptions {
+  /** libpcap device name (`flowbench interfaces` lists them). */
+  readonly interface: string;
+  /** BPF capture filter (pcap-filter(7)); '' captures everything. */
+  readonly filter: string;
+  /** Bytes kept per packet (cap copies at most 65535; longer packets are cut to this). */
+  readonly snaplen: number;
+  /** Stop after this many seconds; null: no limit. */
+  readonly durationSeconds: number | null;
+  /** Stop after this many packets; null: no limit. */
+  readonly count: number | null;
+  /** libpcap's kernel buffer size in bytes. */
+  readonly bufferBytes: number;
+}
+
+/** The option a validation error is about (UI shows the message at that field). */
+export type CaptureField = 'interface' | 'filter' | 'snaplen' | 'durationSeconds' | 'count' | 'bufferBytes';
+
+/** An error about one capture option. */
+export interface CaptureOptionError extends AppError {
+  readonly field: CaptureField;
+}
+
+/** Largest snaplen cap can deliver: it opens every device with a 65535-byte snaplen. */
+export const MAX_SNAPLEN = 65535;
+/** Default kernel buffer: room for ~1 s of a busy link at small packet sizes. */
+export const DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
+const MAX_BUFFER_BYTES = 1024 * 1024 * 1024;
+const MAX_FILTER_CHARS = 8192;
+
+/** Fills defaults and checks every field except the filter's BPF syntax (that needs libpcap). */
+export function validateCaptureOptions(input: {
+  readonly interface: string;
+  readonly filter?: string;
+  readonly snaplen?: number;
+  readonly durationSeconds?: number | null;
+  readonly count?: number | null;
+  readonly bufferBytes?: number;
+}): Result<CaptureOptions, CaptureOptionError> {
+  const name = input.interface;
+  if (name.trim() === '' || name.length > 255 || name.includes('\0')) {
+    return fieldError('interface', 'invalid_argument', 'interface: a device name is required (see `flowbench interfaces`)');
+  }
+  const filter = input.filter ?? '';
+  if (filter.includes('\0') || filter.length > MAX_FILTER_CHARS) {
+    return fieldError('filter', 'invalid_argument', `filter: must be text of at most ${MAX_FILTER_CHARS} characters without NUL`);
+  }
+  const snaplen = input.snaplen ?? MAX_SNAPLEN;
+  if (!Number.isInteger(snaplen) || snaplen < 14 || snaplen > MAX_SNAPLEN) {
+    return fieldError('snaplen', 'invalid_argument', `snaplen: must be an integer from 14 to ${MAX_SNAPLEN}, got ${String(snaplen)}`);
+  }
+  const durationSeconds = input.durationSeconds ?? null;
+  if (durationSeconds !== null && (!Number.isFinite(durationSeconds) || durationSeconds <= 0 || durationSeconds > 31 * 86400)) {
+    return fieldError('durationSeconds', 'invalid_argument', `duration: must be a positive number of seconds (at most 31 days), got ${String(durationSeconds)}`);
+  }
+  const count = input.count ?? null;
+  if (count !== null && (!Number.isSafeInteger(count) || count <= 0)) {
+    return fieldError('count', 'invalid_argument', `count: must be a positive integer, got ${String(count)}`);
+  }
+  const bufferBytes = input.bufferBytes ?? DEFAULT_BUFFER_BYTES;
+  if (!Number.isInteger(bufferBytes) || bufferBytes < 65536 || bufferBytes > MAX_BUFFER_BYTES) {
+    return fieldError('bufferBytes', 'invalid_argument', `buffer size: must be an integer from 65536 to ${MAX_BUFFER_BYTES} bytes`);
+  }
+  return ok({ interface: name, filter, snaplen, durationSeconds, count, bufferBytes });
+}
+
+function fieldError(field: CaptureField, code: AppError['code'], message: string): Result<never, CaptureOptionError> {
+  return err({ field, code, message });
+}
+
+/** The binary that needs the capabilities: this process's executable, symlinks resolved. */
+export function captureBinary(): string {
+  try {
+    return realpathSync(process.execPath);
+  } catch {
+    return process.execPath;
+  }
+}
+
+/**
+ * The sentence for a capture refused by the OS: exactly what to run, no stack. `detail` is
+ * libpcap's own reason (kept short, for the record).
+ */
+export function permissionMessage(device: string, detail: string): string {
+  const bin = captureBinary();
+  return `interface: capturing on "${device}" needs the CAP_NET_RAW and CAP_NET_ADMIN capabilities ` +
+    `(${oneLine(detail)}). Grant them once with: sudo setcap cap_net_raw,cap_net_admin=eip ${bin} ` +
+    '— or run flowbench elevated (sudo).';
+}
+
+/** True when libpcap's open error means the OS refused the capture for lack of privilege. */
+export function isPermissionError(message: string): boolean {
+  return /permission|not permitted|EPERM|EACCES/i.test(message);
+}
+
+/** A classified libpcap open failure: permission, missing device, bad filter or other. */
+export function classifyOpenError(device: string, filter: string, message: string, filterSuspect: boolean): CaptureOptionError {
+  if (isPermissionError(message)) return { field: 'interface', code: 'permission_denied', message: permissionMessage(device, message) };
+  if (/no such device|doesn't exist|not found|No such/i.test(message)) {
+    return { field: 'interface', code: 'not_found', message: `interface: cannot open "${device}": ${oneLine(message)}` };
+  }
+  if (filterSuspect) {
+    return { field: 'filter', code: 'invalid_argument', message: `filter: invalid capture filter "${oneLine(filter)}": ${oneLine(message)}` };
+  }
+  return { field: 'interface', code: 'io_error', message: `interface: cannot capture on "${device}": ${oneLine(message)}` };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
