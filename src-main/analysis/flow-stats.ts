@@ -11,22 +11,24 @@ import type { EarlyPacket, SeriesStats } from '../../src-shared/flow-record.js';
 /** Packet direction relative to the flow's client. */
 export const Dir = { FWD: 0, BWD: 1 } as const;
 
-/** Series kept per flow, in this order: sizes (all, fwd, bwd), then inter-arrivals. */
-const S_LEN = 0;
-const S_IAT = 3;
-const SERIES = 6;
+/** Series kept per flow, in this order: sizes (fwd, bwd; all packets is merged from the two
+ * at the end), then inter-arrivals (all, fwd, bwd). */
+const S_LEN_FWD = 0;
+const S_IAT = 2;
+const SERIES = 5;
 /** Per series: n, mean, m2, min, max. */
 const SW = 5;
 
-// Scalar fields per slot in `f`, then the series.
-const F_FIRST = 0;
-const F_LAST = 1;
-const F_PREV = 2;
-const F_PREV_DIR = 3; // + dir (2 fields)
-const F_PACKETS = 5; // + dir
-const F_BYTES = 7; // + dir
-const F_HDR = 9; // + dir
-const F_SERIES = 11;
+// Scalar fields per slot in `f`, then the series. Times are (whole seconds relative to the
+// capture, nanoseconds) pairs so inter-arrival times are exact to the ns whatever the span.
+const F_FIRST = 0; // sec, ns
+const F_LAST = 2; // sec, ns
+const F_PREV = 4; // sec, ns
+const F_PREV_DIR = 6; // + 2 * dir: sec, ns
+const F_PACKETS = 10; // + dir
+const F_BYTES = 12; // + dir
+const F_HDR = 14; // + dir
+const F_SERIES = 16;
 const FW = F_SERIES + SERIES * SW;
 
 /** TCP flags counted per flow, in FlowRecord order: SYN FIN RST PSH ACK URG (RFC 9293 §3.1). */
@@ -34,8 +36,11 @@ const FLAGS = 6;
 
 /** The statistics part of a FlowRecord. */
 export interface FlowStatsFields {
-  readonly first_ts_rel: number;
-  readonly last_ts_rel: number;
+  /** First and last packet times: whole seconds relative to the capture, and nanoseconds. */
+  readonly first: readonly [sec: number, ns: number];
+  readonly last: readonly [sec: number, ns: number];
+  /** last − first, seconds exact to the ns. */
+  readonly duration: number;
   readonly fwd_packets: number;
   readonly bwd_packets: number;
   readonly fwd_bytes: number;
@@ -82,30 +87,31 @@ export class FlowStats {
     this.capacity = capacity;
   }
 
-  /** Starts a flow (or a new segment of one) in `slot` at relative time t, before its first packet. */
-  reset(slot: number, t: number): void {
+  /** Starts a flow (or a new segment of one) in `slot` at time (sec, ns), before its first packet. */
+  reset(slot: number, sec: number, ns: number): void {
     const f = this.f;
     const b = slot * FW;
     f.fill(0, b, b + FW);
-    f[b + F_FIRST] = t;
-    f[b + F_LAST] = t;
-    f[b + F_PREV] = Number.NaN;
+    f[b + F_FIRST] = sec;
+    f[b + F_FIRST + 1] = ns;
+    f[b + F_LAST] = sec;
+    f[b + F_LAST + 1] = ns;
     f[b + F_PREV_DIR] = Number.NaN;
-    f[b + F_PREV_DIR + 1] = Number.NaN;
+    f[b + F_PREV_DIR + 2] = Number.NaN;
     this.flags.fill(0, slot * FLAGS, slot * FLAGS + FLAGS);
     this.earlyBwd[slot] = 0;
   }
 
   /**
-   * Adds one packet: direction `dir` (Dir), relative time t, wire length, header bytes
-   * (IP + transport) and TCP flags (0 for other transports).
+   * Adds one packet: direction `dir` (Dir), time (sec relative to the capture, ns), wire
+   * length, header bytes (IP + transport) and TCP flags (0 for other transports).
    */
-  add(slot: number, dir: number, t: number, len: number, headerBytes: number, tcpFlags: number): void {
+  add(slot: number, dir: number, sec: number, ns: number, len: number, headerBytes: number, tcpFlags: number): void {
     const f = this.f;
     const b = slot * FW;
     const n = f[b + F_PACKETS]! + f[b + F_PACKETS + 1]!;
-    const prev = f[b + F_PREV]!;
-    const iat = n === 0 ? 0 : t - prev;
+    // Seconds and nanoseconds apart, so the span of the capture costs no precision.
+    const iat = n === 0 ? 0 : sec - f[b + F_PREV]! + (ns - f[b + F_PREV + 1]!) * 1e-9;
     if (n < EARLY_PACKETS) {
       const e = slot * EARLY_PACKETS + n;
       this.earlySize[e] = len;
@@ -113,14 +119,27 @@ export class FlowStats {
       if (dir === Dir.BWD) this.earlyBwd[slot]! |= 1 << n;
     }
     if (n > 0) welford(f, b + F_SERIES + S_IAT * SW, iat);
-    const prevDir = f[b + F_PREV_DIR + dir]!;
-    if (prevDir === prevDir) welford(f, b + F_SERIES + (S_IAT + 1 + dir) * SW, t - prevDir);
-    welford(f, b + F_SERIES + S_LEN * SW, len);
-    welford(f, b + F_SERIES + (S_LEN + 1 + dir) * SW, len);
-    f[b + F_PREV] = t;
-    f[b + F_PREV_DIR + dir] = t;
-    if (t > f[b + F_LAST]!) f[b + F_LAST] = t;
-    if (t < f[b + F_FIRST]!) f[b + F_FIRST] = t;
+    const pd = b + F_PREV_DIR + 2 * dir;
+    const prevDir = f[pd]!;
+    if (prevDir === prevDir) {
+      welford(f, b + F_SERIES + (S_IAT + 1 + dir) * SW, sec - prevDir + (ns - f[pd + 1]!) * 1e-9);
+    }
+    // The all-packets size series is merged from the two directions at the end (fields()).
+    welford(f, b + F_SERIES + (S_LEN_FWD + dir) * SW, len);
+    f[b + F_PREV] = sec;
+    f[b + F_PREV + 1] = ns;
+    f[pd] = sec;
+    f[pd + 1] = ns;
+    const ls = f[b + F_LAST]!;
+    if (sec > ls || (sec === ls && ns > f[b + F_LAST + 1]!)) {
+      f[b + F_LAST] = sec;
+      f[b + F_LAST + 1] = ns;
+    }
+    const fs = f[b + F_FIRST]!;
+    if (sec < fs || (sec === fs && ns < f[b + F_FIRST + 1]!)) {
+      f[b + F_FIRST] = sec;
+      f[b + F_FIRST + 1] = ns;
+    }
     f[b + F_PACKETS + dir]! += 1;
     f[b + F_BYTES + dir]! += len;
     f[b + F_HDR + dir]! += headerBytes;
@@ -136,14 +155,16 @@ export class FlowStats {
     }
   }
 
-  /** Relative time of the segment's first packet (the earliest timestamp seen). */
+  /** Earliest timestamp of the segment, seconds relative to the capture. */
   firstTs(slot: number): number {
-    return this.f[slot * FW + F_FIRST]!;
+    const b = slot * FW + F_FIRST;
+    return this.f[b]! + this.f[b + 1]! * 1e-9;
   }
 
-  /** Relative time of the latest packet timestamp seen. */
+  /** Latest timestamp of the segment, seconds relative to the capture. */
   lastTs(slot: number): number {
-    return this.f[slot * FW + F_LAST]!;
+    const b = slot * FW + F_LAST;
+    return this.f[b]! + this.f[b + 1]! * 1e-9;
   }
 
   /** Packets counted in the segment (both directions). */
@@ -166,18 +187,21 @@ export class FlowStats {
       early.push([this.earlySize[e]!, (bwdBits >>> i) & 1 ? -1 : 1, this.earlyIat[e]!]);
     }
     const s = (series: number): SeriesStats => seriesStats(f, b + F_SERIES + series * SW);
+    const first = [f[b + F_FIRST]!, f[b + F_FIRST + 1]!] as const;
+    const last = [f[b + F_LAST]!, f[b + F_LAST + 1]!] as const;
     return {
-      first_ts_rel: f[b + F_FIRST]!,
-      last_ts_rel: f[b + F_LAST]!,
+      first,
+      last,
+      duration: Math.round((last[0] - first[0]) * 1e9 + (last[1] - first[1])) / 1e9,
       fwd_packets: f[b + F_PACKETS]!,
       bwd_packets: f[b + F_PACKETS + 1]!,
       fwd_bytes: f[b + F_BYTES]!,
       bwd_bytes: f[b + F_BYTES + 1]!,
       fwd_header_bytes: f[b + F_HDR]!,
       bwd_header_bytes: f[b + F_HDR + 1]!,
-      pkt_len: s(S_LEN),
-      fwd_pkt_len: s(S_LEN + 1),
-      bwd_pkt_len: s(S_LEN + 2),
+      pkt_len: mergedStats(f, b + F_SERIES + S_LEN_FWD * SW, b + F_SERIES + (S_LEN_FWD + 1) * SW),
+      fwd_pkt_len: s(S_LEN_FWD),
+      bwd_pkt_len: s(S_LEN_FWD + 1),
       iat: s(S_IAT),
       fwd_iat: s(S_IAT + 1),
       bwd_iat: s(S_IAT + 2),
@@ -208,6 +232,24 @@ function welford(f: Float64Array, o: number, x: number): void {
     if (x < f[o + 3]!) f[o + 3] = x;
     if (x > f[o + 4]!) f[o + 4] = x;
   }
+}
+
+/** Statistics of the union of two series (Chan et al.'s pairwise combination of n, mean, M2). */
+function mergedStats(f: Float64Array, o1: number, o2: number): SeriesStats {
+  const n1 = f[o1]!;
+  const n2 = f[o2]!;
+  if (n1 === 0) return seriesStats(f, o2);
+  if (n2 === 0) return seriesStats(f, o1);
+  const n = n1 + n2;
+  const d = f[o2 + 1]! - f[o1 + 1]!;
+  const mean = f[o1 + 1]! + (d * n2) / n;
+  const m2 = f[o1 + 2]! + f[o2 + 2]! + (d * d * n1 * n2) / n;
+  return {
+    min: Math.min(f[o1 + 3]!, f[o2 + 3]!),
+    mean,
+    max: Math.max(f[o1 + 4]!, f[o2 + 4]!),
+    std: m2 > 0 ? Math.sqrt(m2 / n) : 0,
+  };
 }
 
 function seriesStats(f: Float64Array, o: number): SeriesStats {

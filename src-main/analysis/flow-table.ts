@@ -13,10 +13,15 @@
  * - active timeout (1800 s): an interim record (end_reason 'active_timeout', segment 0, 1, …)
  *   and the flow continues in the same slot with fresh statistics.
  * - TCP close: once both FINs are acknowledged the flow ends with that packet; after both
- *   FINs or a RST it lingers `closeLinger` seconds, absorbing stragglers (a SYN starts anew).
+ *   FINs or a RST it lingers `closeLinger` seconds, absorbing stragglers. The same SYN again
+ *   during the linger (a retry after a RST) reopens the flow, as Wireshark keeps one stream.
  * - a SYN whose sequence number differs from the one first seen in its direction is a new
- *   connection on reused ports (Wireshark's rule): the old flow ends (reason 'idle').
- * Idle and lingering flows are also swept every `sweepInterval` seconds of packet time.
+ *   connection on reused ports (Wireshark's rule): the old flow ends (reason 'idle', as the
+ *   FlowEndReason union has no 'port reuse').
+ * - not placed in a flow (NO_FLOW): non-IP packets, IP fragments without their transport
+ *   header (the datagram is counted on the frame that completes it, as Wireshark does).
+ * Idle and lingering flows are also swept every `sweepInterval` seconds of packet time (and
+ * at least a quarter of the live slots' count of packets apart).
  */
 import type { RawBatch } from '../ingest/raw-batch.js';
 import type { DecodedBatch } from '../ingest/decoded-batch.js';
@@ -24,13 +29,14 @@ import { ProtoBit } from '../ingest/decoded-batch.js';
 import type { FlowEndReason, FlowRecord } from '../../src-shared/flow-record.js';
 import { LatencyKind, NO_FLOW } from './packet-annotations.js';
 import type { PacketAnnotations } from './packet-annotations.js';
-import { FlowKeyIndex, hashKey } from './flow-key-index.js';
+import type { FlowKeyIndex } from './flow-key-index.js';
+import { FlowLookup, NO_KEY } from './flow-lookup.js';
 import { Dir, FlowStats } from './flow-stats.js';
 import { TcpRtt } from './tcp-rtt.js';
 import { DnsTransactions, TcpRequestResponse } from './latency.js';
 import { FlowDetails } from './flow-details.js';
 import type { FlowCaptureStats } from './flow-details.js';
-import { formatIpv4, formatIpv6 } from './format-endpoint.js';
+import { buildFlowRecord } from './flow-record-build.js';
 import { looksLikeDns } from './dns-parser.js';
 
 /** Receives every finished (or interim) flow. */
@@ -56,6 +62,9 @@ export interface FlowTableOptions {
   readonly maxDnsTransactions?: number;
 }
 
+const L4_HEADER = ProtoBit.L4_HEADER;
+const REASSEMBLED = ProtoBit.REASSEMBLED;
+const FRAGMENT = ProtoBit.IPV4_FRAGMENT | ProtoBit.IPV6_FRAGMENT;
 const TCP = 6;
 const UDP = 17;
 const F_SYN = 0x02;
@@ -84,6 +93,7 @@ export class FlowTable {
   private readonly active: number;
   private readonly linger: number;
   private readonly sweepEvery: number;
+  private readonly lookup: FlowLookup;
   private readonly index: FlowKeyIndex;
   private readonly stats: FlowStats;
   private readonly rtt: TcpRtt;
@@ -100,6 +110,7 @@ export class FlowTable {
   private baseSec = Number.NaN;
   private maxT = Number.NEGATIVE_INFINITY;
   private nextSweep = Number.NEGATIVE_INFINITY;
+  private sinceSweep = 0;
 
   constructor(sink: FlowSink, options: FlowTableOptions = {}) {
     this.sink = sink;
@@ -109,7 +120,8 @@ export class FlowTable {
     this.linger = options.closeLinger ?? 2;
     this.sweepEvery = options.sweepInterval ?? 5;
     const cap = options.initialCapacity ?? 1024;
-    this.index = new FlowKeyIndex(cap);
+    this.lookup = new FlowLookup(cap);
+    this.index = this.lookup.index;
     this.stats = new FlowStats(this.index.capacity);
     this.rtt = new TcpRtt(this.index.capacity, options.maxUnackedSegments);
     this.dns = new DnsTransactions(this.index.capacity, options.maxDnsTransactions);
@@ -129,6 +141,13 @@ export class FlowTable {
     if (dec.count !== n) throw new RangeError(`batch counts differ: raw ${n}, decoded ${dec.count}`);
     if (out.capacity < n) throw new RangeError(`annotations hold ${out.capacity} packets, batch has ${n}`);
     out.count = n;
+    // Defaults for every packet first (native fills); packet() writes only what it finds.
+    out.flowSlot.fill(NO_FLOW, 0, n);
+    out.newFlow.fill(0, 0, n);
+    out.ackRtt.fill(Number.NaN, 0, n);
+    out.handshakeRtt.fill(Number.NaN, 0, n);
+    out.latency.fill(Number.NaN, 0, n);
+    out.latencyKind.fill(LatencyKind.NONE, 0, n);
     for (let i = 0; i < n; i++) this.packet(raw, dec, out, i);
   }
 
@@ -139,7 +158,7 @@ export class FlowTable {
       this.emit(s, reason);
       this.release(s);
     }
-    this.index.clear();
+    this.lookup.clear();
   }
 
   /** Whole-capture figures: RTT and latency summaries, distinct SNI and DNS names. */
@@ -148,46 +167,41 @@ export class FlowTable {
   }
 
   private packet(raw: RawBatch, dec: DecodedBatch, out: PacketAnnotations, i: number): void {
-    out.flowSlot[i] = NO_FLOW;
-    out.newFlow[i] = 0;
-    out.ackRtt[i] = Number.NaN;
-    out.handshakeRtt[i] = Number.NaN;
-    out.latency[i] = Number.NaN;
-    out.latencyKind[i] = LatencyKind.NONE;
     const version = dec.ipVersion[i]!;
     if (version !== 4 && version !== 6) return;
     const mask = dec.protoMask[i]!;
     const proto = dec.ipProto[i]!;
-    const hasL4 = (mask & ProtoBit.L4_HEADER) !== 0;
+    const hasL4 = (mask & L4_HEADER) !== 0;
     const ported = proto === TCP || proto === UDP || proto === 132;
     // A fragment without the transport header cannot be placed in its flow.
-    if (ported && !hasL4 && (mask & (ProtoBit.IPV4_FRAGMENT | ProtoBit.IPV6_FRAGMENT)) !== 0) return;
+    if (ported && !hasL4 && (mask & FRAGMENT) !== 0) return;
     // A frame that completed an IP reassembly has its offsets in the decoder's copy.
-    const reassembled = (mask & ProtoBit.REASSEMBLED) !== 0;
+    const reassembled = (mask & REASSEMBLED) !== 0;
     const bytes = reassembled ? dec.reassembled.data : raw.data;
     const frameStart = reassembled ? 0 : raw.offset[i]!;
     const capEnd = reassembled ? dec.reassembled.length : frameStart + raw.caplen[i]!;
-    const fromLo = this.buildKey(bytes, dec.ipOffset[i]!, capEnd, version, proto,
-      ported ? dec.srcPort[i]! : 0, ported ? dec.dstPort[i]! : 0);
-    if (fromLo < 0) return;
 
     if (this.baseSec !== this.baseSec) this.baseSec = raw.tsSec[i]!;
     const sec = raw.tsSec[i]! - this.baseSec;
     const ns = raw.tsNsec[i]!;
     const t = sec + ns * 1e-9;
-    if (t > this.maxT) {
-      this.maxT = t;
-      if (t >= this.nextSweep) this.sweep(t);
-    }
+    if (t > this.maxT) this.maxT = t;
+    // A sweep costs one check per slot: it waits for as many packets as a quarter of the
+    // slots, so it stays a small share of the work on big tables.
+    if (++this.sinceSweep >= this.index.highWater >> 2 && this.maxT >= this.nextSweep) this.sweep(this.maxT);
+
+    const lookup = this.lookup;
+    let slot = lookup.locate(bytes, dec.ipOffset[i]!, capEnd, version, proto,
+      ported ? dec.srcPort[i]! : 0, ported ? dec.dstPort[i]! : 0);
+    if (slot === NO_KEY) return;
+    const fromLo = lookup.fromLo;
 
     const isTcp = proto === TCP && hasL4;
     const flags = isTcp ? dec.tcpFlags[i]! & 0x1ff : 0;
     const half = fromLo === 1 ? 0 : 1;
-    const h = hashKey(this.index.key);
-    let slot = this.index.find(h);
-    if (slot >= 0) slot = this.continueOrEnd(slot, t, flags, half, isTcp ? dec.tcpSeq[i]! : 0);
+    if (slot >= 0) slot = this.continueOrEnd(slot, t, sec, ns, flags, half, isTcp ? dec.tcpSeq[i]! : 0);
     if (slot < 0) {
-      slot = this.open(h, t, flags, fromLo === 1, isTcp);
+      slot = this.open(sec, ns, flags, fromLo === 1, isTcp);
       out.newFlow[i] = 1;
     }
     out.flowSlot[i] = slot;
@@ -198,7 +212,7 @@ export class FlowTable {
     const payOff = dec.payloadOffset[i]!;
     const payInFrame = hasL4 && payOff >= frameStart && payOff <= capEnd;
     const headerBytes = payInFrame && payOff > ipOff ? payOff - ipOff : 0;
-    this.stats.add(slot, fromClient ? Dir.FWD : Dir.BWD, t, raw.wirelen[i]!, headerBytes, flags);
+    this.stats.add(slot, fromClient ? Dir.FWD : Dir.BWD, sec, ns, raw.wirelen[i]!, headerBytes, flags);
 
     const payLen = hasL4 ? dec.payloadLength[i]! : 0;
     if (isTcp) {
@@ -222,48 +236,8 @@ export class FlowTable {
     if ((this.state[slot]! & S_FIN_ACKED * 3) === S_FIN_ACKED * 3) this.end(slot, 'fin');
   }
 
-  /**
-   * Fills the index's scratch key (canonical order) from the IP header at `ipOff`.
-   * Returns 1 when the packet's source is the lower endpoint, 0 when it is the higher one,
-   * -1 when the addresses are not inside the captured bytes.
-   */
-  private buildKey(d: Uint8Array, ipOff: number, capEnd: number, version: number, proto: number, sp: number, dp: number): number {
-    const key = this.index.key;
-    let cmp = 0;
-    if (version === 4) {
-      if (ipOff + 20 > capEnd || capEnd > d.length) return -1;
-      const a = readU32(d, ipOff + 12);
-      const b = readU32(d, ipOff + 16);
-      cmp = a < b ? -1 : a > b ? 1 : 0;
-      if (cmp === 0) cmp = sp < dp ? -1 : sp > dp ? 1 : 0;
-      const lo = cmp <= 0 ? a : b;
-      const hi = cmp <= 0 ? b : a;
-      key[0] = lo; key[1] = 0; key[2] = 0; key[3] = 0;
-      key[4] = hi; key[5] = 0; key[6] = 0; key[7] = 0;
-    } else {
-      if (ipOff + 40 > capEnd || capEnd > d.length) return -1;
-      const s = ipOff + 8;
-      const t = ipOff + 24;
-      for (let w = 0; w < 16 && cmp === 0; w += 4) {
-        const a = readU32(d, s + w);
-        const b = readU32(d, t + w);
-        cmp = a < b ? -1 : a > b ? 1 : 0;
-      }
-      if (cmp === 0) cmp = sp < dp ? -1 : sp > dp ? 1 : 0;
-      const lo = cmp <= 0 ? s : t;
-      const hi = cmp <= 0 ? t : s;
-      for (let w = 0; w < 4; w++) {
-        key[w] = readU32(d, lo + 4 * w);
-        key[4 + w] = readU32(d, hi + 4 * w);
-      }
-    }
-    key[8] = cmp <= 0 ? ((sp << 16) | dp) >>> 0 : ((dp << 16) | sp) >>> 0;
-    key[9] = (version << 8) | proto;
-    return cmp <= 0 ? 1 : 0;
-  }
-
   /** The slot if the packet continues its flow (after an interim record if due), else -1. */
-  private continueOrEnd(slot: number, t: number, flags: number, half: number, seq: number): number {
+  private continueOrEnd(slot: number, t: number, sec: number, ns: number, flags: number, half: number, seq: number): number {
     const st = this.state[slot]!;
     const synOnly = (flags & (F_SYN | F_ACK)) === F_SYN;
     if (st & S_CLOSING) {
@@ -287,13 +261,13 @@ export class FlowTable {
     if (t - this.stats.firstTs(slot) > this.active) {
       this.emit(slot, 'active_timeout');
       this.segment[slot]! += 1;
-      this.stats.reset(slot, t);
+      this.stats.reset(slot, sec, ns);
     }
     return slot;
   }
 
-  private open(h: number, t: number, flags: number, fromLo: boolean, isTcp: boolean): number {
-    const slot = this.index.insert(h);
+  private open(sec: number, ns: number, flags: number, fromLo: boolean, isTcp: boolean): number {
+    const slot = this.lookup.insert();
     if (this.index.capacity > this.capacity) this.grow();
     const sa = flags & (F_SYN | F_ACK);
     // The SYN sender is the client; a SYN/ACK's receiver is, when the SYN was missed.
@@ -304,7 +278,7 @@ export class FlowTable {
     this.state[slot] = st;
     this.segment[slot] = 0;
     this.sniTries[slot] = 0;
-    this.stats.reset(slot, t);
+    this.stats.reset(slot, sec, ns);
     this.tcpLatency.reset(slot, (st & S_CLIENT_KNOWN) !== 0);
     this.details.reset(slot);
     return slot;
@@ -360,6 +334,7 @@ export class FlowTable {
   /** Ends idle and lingering flows as of relative time `now`. */
   private sweep(now: number): void {
     this.nextSweep = now + this.sweepEvery;
+    this.sinceSweep = 0;
     for (let s = 0; s < this.index.highWater; s++) {
       if (!this.index.isLive(s)) continue;
       const st = this.state[s]!;
@@ -371,7 +346,7 @@ export class FlowTable {
   private end(slot: number, reason: FlowEndReason): void {
     this.emit(slot, reason);
     this.release(slot);
-    this.index.remove(slot);
+    this.lookup.remove(slot);
   }
 
   private release(slot: number): void {
@@ -381,34 +356,18 @@ export class FlowTable {
   }
 
   private emit(slot: number, reason: FlowEndReason): void {
-    const key = this.index.keyOf(slot);
-    const version = key[9]! >>> 8 === 4 ? 4 : 6;
-    const clientIsLo = (this.state[slot]! & S_CLIENT_IS_LO) !== 0;
-    const loAddr = version === 4 ? formatIpv4(key[0]!) : formatIpv6(key.subarray(0, 4));
-    const hiAddr = version === 4 ? formatIpv4(key[4]!) : formatIpv6(key.subarray(4, 8));
-    const loPort = key[8]! >>> 16;
-    const hiPort = key[8]! & 0xffff;
-    const s = this.stats.fields(slot);
-    const hs = this.rtt.initialRtt(slot);
-    const { first_ts_rel, last_ts_rel, ...rest } = s;
-    this.sink({
-      proto: key[9]! & 0xff,
-      ip_version: version,
-      client_addr: clientIsLo ? loAddr : hiAddr,
-      client_port: clientIsLo ? loPort : hiPort,
-      server_addr: clientIsLo ? hiAddr : loAddr,
-      server_port: clientIsLo ? hiPort : loPort,
-      first_ts: this.baseSec + first_ts_rel,
-      last_ts: this.baseSec + last_ts_rel,
-      duration: Math.round((last_ts_rel - first_ts_rel) * 1e9) / 1e9,
-      ...rest,
-      handshake_rtt: hs === hs ? hs : null,
+    this.sink(buildFlowRecord({
+      key: this.index.keyOf(slot),
+      clientIsLo: (this.state[slot]! & S_CLIENT_IS_LO) !== 0,
+      baseSec: this.baseSec,
+      stats: this.stats.fields(slot),
+      handshakeRtt: this.rtt.initialRtt(slot),
       sni: this.details.sni(slot),
-      dns_query: this.details.dnsQuery(slot),
-      dns_answers: this.details.dnsAnswers(slot),
-      end_reason: reason,
+      dnsQuery: this.details.dnsQuery(slot),
+      dnsAnswers: this.details.dnsAnswers(slot),
+      reason,
       segment: this.segment[slot]!,
-    });
+    }));
   }
 
   private grow(): void {
@@ -437,9 +396,6 @@ function isDnsTcpPort(p: number): boolean {
   return p === 53 || p === 5353;
 }
 
-function readU32(d: Uint8Array, o: number): number {
-  return ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
-}
 
 function growTo<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, size: number): T {
   if (a.length >= size) return a;

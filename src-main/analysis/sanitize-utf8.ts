@@ -7,6 +7,9 @@
  * against the corpus truth of ndpi__dns-tunnel-iodine.pcap).
  */
 
+// Only ever given 7-bit input, where latin1 (windows-1252) and UTF-8 agree; native and fast.
+const ascii7 = new TextDecoder('latin1');
+
 /** Decodes data[from, to) as tshark would print it. */
 export function sanitizeUtf8(data: Uint8Array, from: number, to: number): string {
   let ascii = true;
@@ -16,7 +19,7 @@ export function sanitizeUtf8(data: Uint8Array, from: number, to: number): string
       break;
     }
   }
-  if (ascii) return String.fromCharCode.apply(null, data.subarray(from, to) as unknown as number[]);
+  if (ascii) return ascii7.decode(data.subarray(from, to));
   let out = '';
   let p = from;
   while (p < to) {

@@ -19,7 +19,7 @@
  *   segment or carries payload, which keeps those connections out as tshark does.
  *
  * Segments live in one pooled linked list store (typed arrays, free list), so memory is
- * bounded by the unacknowledged segments of live flows, with a global cap (24 bytes each).
+ * bounded by the unacknowledged segments of live flows, with a global cap (36 bytes each).
  */
 
 import { elapsedSeconds } from './packet-time.js';
@@ -31,8 +31,8 @@ const ACK = 0x10;
 /** Wireshark's cap on remembered unacknowledged segments per direction (TCP_MAX_UNACKED_SEGMENTS). */
 export const MAX_UNACKED_PER_DIRECTION = 10000;
 
-/** Default cap on remembered segments over all flows (24 bytes each: 96 MiB). */
-export const DEFAULT_MAX_UNACKED_SEGMENTS = 1 << 22;
+/** Default cap on remembered segments over all flows (36 bytes each: 72 MiB). */
+export const DEFAULT_MAX_UNACKED_SEGMENTS = 1 << 21;
 
 /** a > b in 32-bit sequence space (RFC 9293 §3.4). */
 function seqGt(a: number, b: number): boolean {
@@ -42,27 +42,20 @@ function seqGt(a: number, b: number): boolean {
 /** Unacknowledged-segment lists and handshake timing for every live flow slot. */
 export class TcpRtt {
   private slots = 0;
-  /** Per half-connection (slot * 2 + half): base sequence number known, and its value. */
-  private baseSet = new Uint8Array(0);
-  private baseSeq = new Uint32Array(0);
-  private head = new Int32Array(0);
-  private listLength = new Uint32Array(0);
-  /** Per slot: time of the most recent SYN without ACK, and the initial RTT (NaN: none). */
-  private mruSyn = new Float64Array(0);
-  private mruSynNs = new Uint32Array(0);
-  private firstRtt = new Float64Array(0);
-  /** Per slot: the initial RTT once reported (NaN before). */
-  private shownRtt = new Float64Array(0);
+  /**
+   * Per half-connection h = slot * 2 + half, HALF_WORDS numbers: base sequence number (NaN
+   * while unknown), list head (-1: empty), list length. Packed so one packet touches one line.
+   */
+  private halves = new Float64Array(0);
+  /** Per slot, CONN_WORDS numbers: most recent SYN (sec, NaN: none; ns), initial RTT, reported RTT. */
+  private conns = new Float64Array(0);
   /** The last `analyze` call acknowledged a remembered segment (even with a zero RTT). */
   private matched = false;
 
   private readonly maxNodes: number;
-  private nodeSeq = new Uint32Array(0);
-  private nodeNext = new Uint32Array(0);
-  /** Segment send time: whole seconds (relative to the capture) and nanoseconds. */
-  private nodeSec = new Float64Array(0);
-  private nodeNs = new Uint32Array(0);
-  private nodeLink = new Int32Array(0);
+  /** Per segment, NODE_WORDS numbers: seq, next seq, send time (sec relative to the capture, ns). */
+  private nodes = new Float64Array(0);
+  private links = new Int32Array(0);
   private freeNode = -1;
   private allocated = 0;
 
@@ -75,31 +68,13 @@ export class TcpRtt {
   /** Grows the per-slot arrays (contents kept). */
   ensureCapacity(slots: number): void {
     if (slots <= this.slots) return;
-    const halves = slots * 2;
-    const baseSet = new Uint8Array(halves);
-    baseSet.set(this.baseSet);
-    const baseSeq = new Uint32Array(halves);
-    baseSeq.set(this.baseSeq);
-    const head = new Int32Array(halves).fill(-1);
-    head.set(this.head);
-    const listLength = new Uint32Array(halves);
-    listLength.set(this.listLength);
-    const mruSyn = new Float64Array(slots).fill(Number.NaN);
-    mruSyn.set(this.mruSyn);
-    const mruSynNs = new Uint32Array(slots);
-    mruSynNs.set(this.mruSynNs);
-    const firstRtt = new Float64Array(slots).fill(Number.NaN);
-    firstRtt.set(this.firstRtt);
-    const shownRtt = new Float64Array(slots).fill(Number.NaN);
-    shownRtt.set(this.shownRtt);
-    this.baseSet = baseSet;
-    this.baseSeq = baseSeq;
-    this.head = head;
-    this.listLength = listLength;
-    this.mruSyn = mruSyn;
-    this.mruSynNs = mruSynNs;
-    this.firstRtt = firstRtt;
-    this.shownRtt = shownRtt;
+    const halves = new Float64Array(slots * 2 * HALF_WORDS);
+    halves.set(this.halves);
+    for (let h = this.slots * 2; h < slots * 2; h++) emptyHalf(halves, h * HALF_WORDS);
+    const conns = new Float64Array(slots * CONN_WORDS).fill(Number.NaN);
+    conns.set(this.conns);
+    this.halves = halves;
+    this.conns = conns;
     this.slots = slots;
   }
 
@@ -107,11 +82,7 @@ export class TcpRtt {
   resetFlow(slot: number): void {
     this.freeList(slot * 2);
     this.freeList(slot * 2 + 1);
-    this.baseSet[slot * 2] = 0;
-    this.baseSet[slot * 2 + 1] = 0;
-    this.mruSyn[slot] = Number.NaN;
-    this.firstRtt[slot] = Number.NaN;
-    this.shownRtt[slot] = Number.NaN;
+    this.conns.fill(Number.NaN, slot * CONN_WORDS, slot * CONN_WORDS + CONN_WORDS);
   }
 
   /**
@@ -119,8 +90,8 @@ export class TcpRtt {
    * a new connection reusing the ports (Wireshark starts a new tcp.stream).
    */
   isPortReuse(slot: number, half: number, flags: number, seq: number): boolean {
-    const h = slot * 2 + half;
-    return (flags & (SYN | ACK)) === SYN && this.baseSet[h] === 1 && this.baseSeq[h] !== seq;
+    const base = this.halves[(slot * 2 + half) * HALF_WORDS]!;
+    return (flags & (SYN | ACK)) === SYN && base === base && base !== seq;
   }
 
   /**
@@ -129,111 +100,115 @@ export class TcpRtt {
    * 1 ns) or NaN.
    */
   analyze(slot: number, half: number, sec: number, ns: number, seq: number, ack: number, seglen: number, flags: number): number {
-    const fwd = slot * 2 + half;
-    if (this.baseSet[fwd] === 0) {
-      this.baseSeq[fwd] = flags & SYN ? seq : (seq - 1) >>> 0;
-      this.baseSet[fwd] = 1;
-    }
-    if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && this.listLength[fwd]! < MAX_UNACKED_PER_DIRECTION) {
+    const hv = this.halves;
+    const fwd = (slot * 2 + half) * HALF_WORDS;
+    if (hv[fwd] !== hv[fwd]) hv[fwd] = flags & SYN ? seq : (seq - 1) >>> 0;
+    if ((seglen > 0 || (flags & (SYN | FIN)) !== 0) && hv[fwd + 2]! < MAX_UNACKED_PER_DIRECTION) {
       const node = this.allocNode();
       if (node >= 0) {
-        this.nodeSeq[node] = seq;
-        this.nodeNext[node] = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-        this.nodeSec[node] = sec;
-        this.nodeNs[node] = ns;
-        this.nodeLink[node] = this.head[fwd]!;
-        this.head[fwd] = node;
-        this.listLength[fwd]! += 1;
+        const o = node * NODE_WORDS;
+        const nd = this.nodes;
+        nd[o] = seq;
+        nd[o + 1] = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+        nd[o + 2] = sec;
+        nd[o + 3] = ns;
+        this.links[node] = hv[fwd + 1]!;
+        hv[fwd + 1] = node;
+        hv[fwd + 2]! += 1;
       }
     }
-    return this.acknowledge(fwd ^ 1, sec, ns, ack);
+    return this.acknowledge((slot * 2 + (half ^ 1)) * HALF_WORDS, sec, ns, ack);
   }
 
-  /** Walks the other direction's unacknowledged list with acknowledgement number `ack`. */
+  /** Walks the other direction's unacknowledged list (half at `rev`) with acknowledgement `ack`. */
   private acknowledge(rev: number, sec: number, ns: number, ack: number): number {
-    let matched = -1;
+    const hv = this.halves;
     this.matched = false;
+    let node = hv[rev + 1]!;
+    if (node < 0) return Number.NaN;
+    let matched = -1;
     let prev = -1;
-    let node = this.head[rev]!;
-    const seqs = this.nodeSeq;
-    const nexts = this.nodeNext;
-    const links = this.nodeLink;
+    const nd = this.nodes;
+    const links = this.links;
     while (node >= 0) {
-      const next = nexts[node]!;
+      const o = node * NODE_WORDS;
+      const next = nd[o + 1]!;
       const link = links[node]!;
       if (ack === next) {
         // Newest first: a later match is an older copy, whose time wins (as in Wireshark).
         matched = node;
       } else if (seqGt(next, ack)) {
-        if (seqGt(ack, seqs[node]!)) seqs[node] = ack; // partly acknowledged: trim
+        if (seqGt(ack, nd[o]!)) nd[o] = ack; // partly acknowledged: trim
         prev = node;
         node = link;
         continue;
       }
-      // Acknowledged (exactly or by a later ack): drop it (a matched node's time is read below,
-      // before the free list can hand it out again).
-      if (prev < 0) this.head[rev] = link;
+      // Acknowledged (exactly or by a later ack): drop it. A matched node's time is read
+      // below, before the free list can hand it out again.
+      if (prev < 0) hv[rev + 1] = link;
       else links[prev] = link;
       links[node] = this.freeNode;
       this.freeNode = node;
-      this.listLength[rev]! -= 1;
+      hv[rev + 2]! -= 1;
       node = link;
     }
     if (matched < 0) return Number.NaN;
     this.matched = true;
-    const rtt = elapsedSeconds(sec, ns, this.nodeSec[matched]!, this.nodeNs[matched]!);
+    const o = matched * NODE_WORDS;
+    const rtt = elapsedSeconds(sec, ns, nd[o + 2]!, nd[o + 3]!);
     return rtt === 0 ? Number.NaN : rtt;
   }
 
   /**
    * Handshake timing for one segment (call after `analyze` of the same segment, with its
-   * payload length). Returns the initial RTT when this segment reports it (seconds, rounded
-   * to 1 ns), else NaN.
+   * payload length). Returns the initial RTT when this segment reports it (seconds, exact to
+   * 1 ns), else NaN.
    */
   handshake(slot: number, sec: number, ns: number, flags: number, seglen: number): number {
+    const c = this.conns;
+    const o = slot * CONN_WORDS;
     const sa = flags & (SYN | ACK);
     if (sa === SYN) {
-      this.mruSyn[slot] = sec;
-      this.mruSynNs[slot] = ns;
+      c[o] = sec;
+      c[o + 1] = ns;
     } else if (sa === ACK) {
-      const syn = this.mruSyn[slot]!;
-      const first = this.firstRtt[slot]!;
-      if (syn === syn && first !== first) {
-        const rtt = elapsedSeconds(sec, ns, syn, this.mruSynNs[slot]!);
+      const syn = c[o]!;
+      if (syn === syn && c[o + 2] !== c[o + 2]) {
+        const rtt = elapsedSeconds(sec, ns, syn, c[o + 1]!);
         // Wireshark keeps waiting while the value is zero.
-        if (rtt !== 0) this.firstRtt[slot] = rtt;
+        if (rtt !== 0) c[o + 2] = rtt;
       }
     }
-    const first = this.firstRtt[slot]!;
-    if (first !== first || this.shownRtt[slot] === this.shownRtt[slot]) return Number.NaN;
+    const first = c[o + 2]!;
+    if (first !== first || c[o + 3] === c[o + 3]) return Number.NaN;
     if (!this.matched && seglen === 0) return Number.NaN;
-    this.shownRtt[slot] = first;
+    c[o + 3] = first;
     return first;
   }
 
   /** The initial RTT reported for the connection in `slot`, or NaN. */
   initialRtt(slot: number): number {
-    return this.shownRtt[slot]!;
+    return this.conns[slot * CONN_WORDS + 3]!;
   }
 
   /** Segments currently remembered (all flows), for tests and memory reports. */
   rememberedSegments(): number {
     let n = 0;
-    for (let h = 0; h < this.slots * 2; h++) n += this.listLength[h]!;
+    for (let h = 0; h < this.slots * 2; h++) n += this.halves[h * HALF_WORDS + 2]!;
     return n;
   }
 
   private freeList(h: number): void {
-    let node = this.head[h]!;
-    const links = this.nodeLink;
+    const o = h * HALF_WORDS;
+    let node = this.halves[o + 1]!;
+    const links = this.links;
     while (node >= 0) {
       const link = links[node]!;
       links[node] = this.freeNode;
       this.freeNode = node;
       node = link;
     }
-    this.head[h] = -1;
-    this.listLength[h] = 0;
+    emptyHalf(this.halves, o);
   }
 
   private allocNode(): number {
@@ -242,33 +217,34 @@ export class TcpRtt {
       this.growPool(Math.min(this.maxNodes, this.allocated * 2));
     }
     const node = this.freeNode;
-    this.freeNode = this.nodeLink[node]!;
+    this.freeNode = this.links[node]!;
     return node;
   }
 
   private growPool(size: number): void {
     const old = this.allocated;
     if (size <= old) return;
-    const seq = new Uint32Array(size);
-    seq.set(this.nodeSeq);
-    const next = new Uint32Array(size);
-    next.set(this.nodeNext);
-    const nodeSec = new Float64Array(size);
-    nodeSec.set(this.nodeSec);
-    const nodeNs = new Uint32Array(size);
-    nodeNs.set(this.nodeNs);
-    const link = new Int32Array(size);
-    link.set(this.nodeLink);
+    const nodes = new Float64Array(size * NODE_WORDS);
+    nodes.set(this.nodes);
+    const links = new Int32Array(size);
+    links.set(this.links);
     // Thread the new nodes onto the free list.
     for (let n = size - 1; n >= old; n--) {
-      link[n] = this.freeNode;
+      links[n] = this.freeNode;
       this.freeNode = n;
     }
-    this.nodeSeq = seq;
-    this.nodeNext = next;
-    this.nodeSec = nodeSec;
-    this.nodeNs = nodeNs;
-    this.nodeLink = link;
+    this.nodes = nodes;
+    this.links = links;
     this.allocated = size;
   }
+}
+
+const HALF_WORDS = 3;
+const CONN_WORDS = 4;
+const NODE_WORDS = 4;
+
+function emptyHalf(halves: Float64Array, o: number): void {
+  halves[o] = Number.NaN;
+  halves[o + 1] = -1;
+  halves[o + 2] = 0;
 }
