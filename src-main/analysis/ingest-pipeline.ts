@@ -80,7 +80,7 @@ const PROGRESS_INTERVAL_MS = 250;
  * and windows (one long flow, a slow link) may write few rows: the heartbeat commit bounds
  * what a kill -9 loses to about this much work.
  */
-const COMMIT_INTERVAL_MS = 1000;
+const COMMIT_INTERVAL_MS = 250;
 /** How long the loop may hold the thread before yielding, so an abort can be delivered. */
 const YIELD_INTERVAL_MS = 50;
 
