@@ -1,13 +1,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openWorkspace } from '../src-main/store/workspace.js';
 import { SourcesRepo } from '../src-main/store/sources-repo.js';
-import { corpusDir, repoRoot } from './corpus-paths.js';
+import { repoRoot } from './corpus-paths.js';
+import { buildReplayCapture } from './replay-capture.js';
 
 // Crash safety of `flowbench ingest`: SIGKILL the process mid-file, reopen the workspace (it
 // opens; the source is partial), re-run the same command (it finishes the source under the
@@ -20,54 +21,6 @@ const SNAPLEN = 54;
 
 const dir = mkdtempSync(join(tmpdir(), 'flowbench-ingest-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Built { path: string; packets: number; wireBytes: number; capturedBytes: number }
-
-/**
- * Writes a little-endian µs pcap (pcap file format, draft-ietf-opsawg-pcap §4–5) replaying the
- * records of a corpus capture, truncated to SNAPLEN, with timestamps 250 µs apart.
- */
-function buildCapture(path: string, packets: number): Built {
-  const src = readFileSync(join(corpusDir, 'pcap', 'ndpi__443-firefox.pcap'));
-  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  assert.equal(view.getUint32(0, true), 0xa1b2c3d4, 'source is a little-endian µs pcap');
-  const records: { data: Uint8Array; len: number }[] = [];
-  for (let o = 24; o + 16 <= src.length;) {
-    const incl = view.getUint32(o + 8, true);
-    const orig = view.getUint32(o + 12, true);
-    records.push({ data: src.subarray(o + 16, o + 16 + Math.min(incl, SNAPLEN)), len: orig });
-    o += 16 + incl;
-  }
-  const fd = openSync(path, 'w');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(SNAPLEN, 16);
-  header.writeUInt32LE(1, 20); // LINKTYPE_ETHERNET
-  writeSync(fd, header);
-  const chunk = Buffer.alloc(1 << 22);
-  let used = 0;
-  let wireBytes = 0;
-  let capturedBytes = 0;
-  const t0 = 1_700_000_000;
-  for (let i = 0; i < packets; i++) {
-    const r = records[i % records.length]!;
-    if (used + 16 + r.data.length > chunk.length) { writeSync(fd, chunk, 0, used); used = 0; }
-    const us = i * 250;
-    chunk.writeUInt32LE(t0 + Math.floor(us / 1e6), used);
-    chunk.writeUInt32LE(us % 1e6, used + 4);
-    chunk.writeUInt32LE(r.data.length, used + 8);
-    chunk.writeUInt32LE(r.len, used + 12);
-    chunk.set(r.data, used + 16);
-    used += 16 + r.data.length;
-    wireBytes += r.len;
-    capturedBytes += r.data.length;
-  }
-  writeSync(fd, chunk, 0, used);
-  closeSync(fd);
-  return { path, packets, wireBytes, capturedBytes };
-}
 
 /** `bin/flowbench` when dist/ has the ingest command (npm test builds it), else the sources through tsx. */
 function flowbenchArgv(args: string[]): [string, string[]] {
@@ -93,7 +46,7 @@ function committedPackets(dbPath: string): number {
 }
 
 test('kill -9 mid-ingest leaves a workspace that opens; a re-run finishes the source', { timeout: 180_000 }, async () => {
-  const built = buildCapture(join(dir, 'big.pcap'), PACKETS);
+  const built = buildReplayCapture(join(dir, 'big.pcap'), PACKETS, SNAPLEN);
   const dbPath = join(dir, 'ws.db');
   const [cmd, argv] = flowbenchArgv(['ingest', built.path, '--db', dbPath, '--json']);
 
