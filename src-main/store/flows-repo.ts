@@ -211,6 +211,12 @@ export class FlowsRepo {
     return rows.map(toFlow);
   }
 
+  /** One flow record by id. */
+  get(id: number): StoredFlow | undefined {
+    const r = this.db.prepare<[number], Record<string, unknown>>('SELECT * FROM flows WHERE id = ?').get(id);
+    return r === undefined ? undefined : toFlow(r);
+  }
+
   /** Number of flow records of a source. */
   count(sourceId: number): number {
     return this.db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM flows WHERE source_id = ?').get(sourceId)?.n ?? 0;

@@ -1,0 +1,100 @@
+/**
+ * The Workbench: the one implementation of the API contract (src-shared/api.ts). Every
+ * transport — Electron IPC, the WebSocket server, direct calls — hands it a method name and
+ * an unchecked argument; it validates both, dispatches to a handler group, and answers with a
+ * value or an error value. It never throws.
+ */
+import { join } from 'node:path';
+import type { EventName, Events, Method, Requests } from '../../src-shared/api.js';
+import { err, ok } from '../../src-shared/result.js';
+import type { AppError, Result } from '../../src-shared/result.js';
+import { openWorkspace } from '../store/workspace.js';
+import { CaptureJobs } from './capture-jobs.js';
+import { WorkbenchContext } from './context.js';
+import type { Handler, WorkbenchHost } from './context.js';
+import { jobHandlers } from './job-handlers.js';
+import { queryHandlers } from './query-handlers.js';
+import { packageRoot, sourcesHandlers } from './sources-handlers.js';
+import { validateRequest } from './validate-request.js';
+
+/** How to open a workbench. */
+export interface WorkbenchOptions {
+  readonly workspacePath: string;
+  readonly host: WorkbenchHost;
+  /** Folder holding sample-capture.pcap (default: the package's assets/). */
+  readonly assetsDir?: string;
+}
+
+/** A call's answer: the value, or an error as a value. */
+export type CallAnswer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: AppError };
+
+/** A listener of every event. */
+export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** The API's implementation over one workspace. */
+export class Workbench {
+  private readonly listeners = new Set<EventListener>();
+  private readonly handlers: { readonly [M in Method]: Handler<M> };
+  private readonly captures: CaptureJobs;
+  private closed = false;
+
+  private constructor(private readonly ctx: WorkbenchContext) {
+    this.captures = new CaptureJobs(ctx);
+    this.handlers = { ...sourcesHandlers(ctx), ...queryHandlers(ctx), ...jobHandlers(ctx, this.captures) };
+  }
+
+  /** Opens (or creates) the workspace and returns a workbench over it. */
+  static open(opts: WorkbenchOptions): Result<Workbench> {
+    const ws = openWorkspace(opts.workspacePath);
+    if (!ws.ok) return ws;
+    let wb: Workbench | undefined;
+    const emit = <E extends EventName>(event: E, payload: Events[E]): void => wb?.emit(event, payload);
+    wb = new Workbench(new WorkbenchContext(ws.value, opts.host, opts.assetsDir ?? join(packageRoot(), 'assets'), emit));
+    return ok(wb);
+  }
+
+  /** The absolute path of the workspace file. */
+  get workspacePath(): string {
+    return this.ctx.workspace.path;
+  }
+
+  /** Validates the method and its argument, then runs the handler. Never throws. */
+  async call(method: string, req: unknown): Promise<CallAnswer> {
+    try {
+      if (this.closed) return err({ code: 'cancelled', message: 'the workbench is closed' });
+      const checked = validateRequest(method, req);
+      if (!checked.ok) return checked;
+      const { method: m, req: arg } = checked.value;
+      const handler = this.handlers[m] as (r: Requests[Method]['req']) => Result<unknown> | Promise<Result<unknown>>;
+      return await handler(arg);
+    } catch (e) {
+      const message = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
+      return err({ code: 'internal', message: `${method} failed: ${message}` });
+    }
+  }
+
+  /** Subscribes to every event; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Cancels the jobs, stops captures, and closes the workspace. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.ctx.ingest.close(), this.captures.close()]);
+    this.listeners.clear();
+    this.ctx.workspace.close();
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // A listener's fault must not stop the job that emitted.
+      }
+    }
+  }
+}
