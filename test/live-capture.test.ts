@@ -19,19 +19,13 @@ import { recordingIo } from '../src-main/cli/test-io.js';
 import { openCapture } from '../src-main/ingest/open-capture.js';
 import { createRawBatch } from '../src-main/ingest/raw-batch.js';
 import { openWorkspace, type Workspace } from '../src-main/store/workspace.js';
+import { LO, loopbackSkipReason } from './loopback-probe.js';
 
-const LO = 'lo';
 const UDP_DATAGRAMS = 200;
 /** Ethernet (DLT_EN10MB on Linux lo) + IPv4 + UDP headers. */
 const UDP_OVERHEAD = 14 + 20 + 8;
 
-const skipReason = await (async (): Promise<string | false> => {
-  if (process.platform !== 'linux') return 'live-capture tests use the Linux loopback interface';
-  const probe = await validateCaptureFilter(LO, 'udp');
-  if (probe.ok) return false;
-  const who = process.getuid?.() === 0 ? 'root' : 'not root';
-  return `cannot capture on ${LO} (${who}): ${probe.error.message}`;
-})();
+const skipReason = await loopbackSkipReason();
 
 function setup(t: TestContext): { ws: Workspace; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'flowbench-live-'));
