@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'bench/.work/**', 'e2e/artifacts/**'] },
+  { ignores: ['dist/**', 'dist-renderer/**', 'out/**', 'node_modules/**', 'bench/.work/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,105 @@
+/**
+ * Latency over time: TCP ack RTT mean and p99, request→response latency mean and p99 (ms,
+ * per window); below it the whole-source handshake RTT, ack RTT and DNS latency (stats.get).
+ */
+import { useMemo } from 'react';
+import type { JSX } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { StatSummary } from '../../../src-shared/api.js';
+import { ErrorMessage } from '../../components/error-banners.js';
+import { formatCount, formatEpoch, formatMs, formatSecondsAsMs } from '../../format/units.js';
+import { useApiQuery } from '../../hooks/use-api-query.js';
+import { tooltipStyle, usePalette } from '../chart-palette.js';
+import { toRows } from './chart-rows.js';
+import type { SeriesPick } from './chart-rows.js';
+import { axisTime, useSourceQueryInputs } from './source-query.js';
+
+const LINES = [
+  { metric: 'tcp_rtt_ms', key: 'rtt', name: 'TCP RTT mean', agg: 'avg' },
+  { metric: 'tcp_rtt_p99_ms', key: 'rttP99', name: 'TCP RTT p99', agg: 'max' },
+  { metric: 'avg_latency_ms', key: 'lat', name: 'Req→resp latency mean', agg: 'avg' },
+  { metric: 'latency_p99_ms', key: 'latP99', name: 'Req→resp latency p99', agg: 'max' },
+] as const;
+
+/** The latency panel. */
+export function LatencyChart(): JSX.Element {
+  const { sourceId, rangeReq, version } = useSourceQueryInputs();
+  const palette = usePalette();
+  const q = useApiQuery(
+    'charts.series',
+    sourceId === null ? null : { sourceId, metrics: LINES.map((l) => l.metric), maxPoints: 600, ...rangeReq },
+    version,
+  );
+  const stats = useApiQuery('stats.get', sourceId === null ? null : { sourceId }, version);
+  const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, LINES as readonly SeriesPick[], false)), [q.data]);
+  const hasValues = rows.some((r) => LINES.some((l) => r[l.key] !== null && r[l.key] !== undefined));
+  const span = q.data === null ? 0 : q.data.to - q.data.from;
+  const colors = [palette.line1, palette.line2, palette.line3, palette.line4];
+  return (
+    <section className="panel" data-testid="latency-chart">
+      <h3>
+        Latency <span className="muted" style={{ fontWeight: 'normal' }}>per window (p99: highest window p99 of each bucket)</span>
+      </h3>
+      {q.error !== null && <ErrorMessage message={q.error} />}
+      <div className={q.loading ? 'chart-wrap loading' : 'chart-wrap'} style={{ height: 200 }}>
+        {!hasValues ? (
+          <div className="empty-chart">{q.loading ? 'Loading…' : 'No RTT or latency samples in this range'}</div>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
+              <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
+              <XAxis
+                type="number"
+                dataKey="t"
+                domain={q.data === null ? ['dataMin', 'dataMax'] : [q.data.from, q.data.to]}
+                allowDataOverflow
+                tickFormatter={(t: number) => axisTime(t, span)}
+                stroke={palette.axis}
+                fontSize={11}
+              />
+              <YAxis tickFormatter={(v: number) => formatMs(v)} stroke={palette.axis} fontSize={11} width={64} />
+              <Tooltip {...tooltipStyle(palette)} labelFormatter={(t) => formatEpoch(Number(t))} formatter={(v) => formatMs(Number(v))} />
+              <Legend wrapperStyle={{ fontSize: 12 }} />
+              {LINES.map((l, i) => (
+                <Line
+                  key={l.key}
+                  dataKey={l.key}
+                  name={l.name}
+                  stroke={colors[i]}
+                  strokeDasharray={l.agg === 'max' ? '4 3' : undefined}
+                  dot={rows.length < 60}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+      {stats.error !== null && <ErrorMessage message={stats.error} />}
+      {stats.data !== null && (
+        <div className="stat-row" data-testid="latency-figures">
+          <Figure label="Handshake RTT (whole source)" s={stats.data.handshake_rtt} />
+          <Figure label="ACK RTT" s={stats.data.ack_rtt} />
+          <Figure label="DNS latency" s={stats.data.dns_latency} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Figure({ label, s }: { label: string; s: StatSummary }): JSX.Element {
+  return (
+    <span>
+      <span className="muted">{label}: </span>
+      {s.count === 0 ? (
+        <span className="muted">no samples</span>
+      ) : (
+        <>
+          mean <b>{formatSecondsAsMs(s.mean)}</b> · p50 <b>{formatSecondsAsMs(s.p50)}</b> · p99 <b>{formatSecondsAsMs(s.p99)}</b> · max{' '}
+          <b>{formatSecondsAsMs(s.max)}</b> <span className="muted">({formatCount(s.count)} samples)</span>
+        </>
+      )}
+    </span>
+  );
+}

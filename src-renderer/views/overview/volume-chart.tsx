@@ -1,0 +1,109 @@
+/**
+ * Traffic volume over time, stacked by transport: bits/s from the per-window byte sums
+ * (avg per window × 8 / resolution) or packets/s from the packet sums; brush below, reset.
+ */
+import { useMemo, useState } from 'react';
+import type { JSX } from 'react';
+import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { ErrorMessage } from '../../components/error-banners.js';
+import { formatBitRate, formatDuration, formatEpoch, formatPacketRate } from '../../format/units.js';
+import { useApiQuery } from '../../hooks/use-api-query.js';
+import { useSelection } from '../../stores/selection-store.js';
+import { tooltipStyle, usePalette } from '../chart-palette.js';
+import { toRows } from './chart-rows.js';
+import type { SeriesPick } from './chart-rows.js';
+import { axisTime, useSourceQueryInputs } from './source-query.js';
+import { TimeBrush } from './time-brush.js';
+
+type Mode = 'bps' | 'pps';
+const PROTOS = ['tcp', 'udp', 'icmp', 'other'] as const;
+const MAX_POINTS = 800;
+
+/** The volume panel. */
+export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element {
+  const { sourceId, range, rangeReq, version } = useSourceQueryInputs();
+  const resetRange = useSelection((s) => s.resetRange);
+  const [mode, setMode] = useState<Mode>('bps');
+  const palette = usePalette();
+  const suffix = mode === 'bps' ? '_bytes' : '_packets';
+  const q = useApiQuery(
+    'charts.series',
+    sourceId === null ? null : { sourceId, metrics: PROTOS.map((p) => p + suffix), maxPoints: MAX_POINTS, ...rangeReq },
+    version,
+  );
+  const rows = useMemo(() => {
+    const d = q.data;
+    if (d === null || d.resolution <= 0) return [];
+    const scale = (mode === 'bps' ? 8 : 1) / d.resolution;
+    const picks: SeriesPick[] = PROTOS.map((p) => ({ metric: p + suffix, key: p, agg: 'avg', scale }));
+    return toRows(d, picks, true);
+  }, [q.data, mode, suffix]);
+  const fmt = mode === 'bps' ? formatBitRate : formatPacketRate;
+  const span = q.data === null ? 0 : q.data.to - q.data.from;
+  const tip = tooltipStyle(palette);
+  return (
+    <section className="panel" data-testid="volume-chart" data-points={rows.length}>
+      <h3>
+        Traffic volume
+        <span className="muted" style={{ fontWeight: 'normal' }}>
+          {q.data !== null && q.data.bucketSeconds > 0 ? `mean per ${formatDuration(q.data.bucketSeconds)} bucket` : ''}
+        </span>
+        <span className="right">
+          <span className="seg" role="group" aria-label="Unit">
+            <button aria-pressed={mode === 'bps'} data-testid="volume-bps" onClick={() => setMode('bps')}>
+              bits/s
+            </button>
+            <button aria-pressed={mode === 'pps'} data-testid="volume-pps" onClick={() => setMode('pps')}>
+              packets/s
+            </button>
+          </span>
+          <button data-testid="reset-zoom" disabled={range === null} onClick={resetRange} title="Show the whole source (Esc)">
+            Reset zoom
+          </button>
+        </span>
+      </h3>
+      {q.error !== null && <ErrorMessage message={q.error} />}
+      <div className={q.loading ? 'chart-wrap loading' : 'chart-wrap'} style={{ height }}>
+        {rows.length === 0 && !q.loading ? (
+          <div className="empty-chart">No traffic in this range</div>
+        ) : (
+          <ResponsiveContainer width="100%" height="100%">
+            <AreaChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
+              <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
+              <XAxis
+                type="number"
+                dataKey="t"
+                domain={q.data === null ? ['dataMin', 'dataMax'] : [q.data.from, q.data.to]}
+                allowDataOverflow
+                tickFormatter={(t: number) => axisTime(t, span)}
+                stroke={palette.axis}
+                fontSize={11}
+              />
+              <YAxis tickFormatter={(v: number) => fmt(v)} stroke={palette.axis} fontSize={11} width={78} />
+              <Tooltip
+                {...tip}
+                labelFormatter={(t) => formatEpoch(Number(t))}
+                formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
+              />
+              <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
+              {PROTOS.map((p) => (
+                <Area
+                  key={p}
+                  dataKey={p}
+                  stackId="1"
+                  type="linear"
+                  stroke={palette[p]}
+                  fill={palette[p]}
+                  fillOpacity={0.55}
+                  isAnimationActive={false}
+                  dot={false}
+                />
+              ))}
+            </AreaChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+      <TimeBrush />
+    </section>
+  );
+}
