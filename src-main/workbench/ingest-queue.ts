@@ -11,7 +11,7 @@ import type { AppError } from '../../src-shared/result.js';
 import { ANALYZER_VERSION } from '../analysis/ingest-pipeline.js';
 import type { IngestOutcome } from '../analysis/ingest-pipeline.js';
 import { readFileIdentity } from '../store/file-identity.js';
-import { SourcesRepo } from '../store/sources-repo.js';
+import type { SourcesRepo } from '../store/sources-repo.js';
 import type { Emit, JobRegistry } from './job-registry.js';
 import { isFromIngestWorker } from './ingest-messages.js';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-messages.js';

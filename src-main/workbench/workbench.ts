@@ -4,7 +4,7 @@
  * an unchecked argument; it validates both, dispatches to a handler group, and answers with a
  * value or an error value. It never throws.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { EventName, Events, Method, Requests } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { AppError, Result } from '../../src-shared/result.js';
@@ -47,15 +47,21 @@ export class Workbench {
   static open(opts: WorkbenchOptions): Result<Workbench> {
     const ws = openWorkspace(opts.workspacePath);
     if (!ws.ok) return ws;
-    let wb: Workbench | undefined;
-    const emit = <E extends EventName>(event: E, payload: Events[E]): void => wb?.emit(event, payload);
-    wb = new Workbench(new WorkbenchContext(ws.value, opts.host, opts.assetsDir ?? join(packageRoot(), 'assets'), emit));
-    return ok(wb);
+    // Jobs emit through the context, which exists before the workbench that relays to listeners.
+    const self: { wb?: Workbench } = {};
+    const emit = <E extends EventName>(event: E, payload: Events[E]): void => self.wb?.emit(event, payload);
+    self.wb = new Workbench(new WorkbenchContext(ws.value, opts.host, opts.assetsDir ?? join(packageRoot(), 'assets'), emit));
+    return ok(self.wb);
   }
 
   /** The absolute path of the workspace file. */
   get workspacePath(): string {
     return this.ctx.workspace.path;
+  }
+
+  /** The folder of the workspace file (uploads and captures are kept beside it). */
+  get workspaceDir(): string {
+    return dirname(this.ctx.workspace.path);
   }
 
   /** Validates the method and its argument, then runs the handler. Never throws. */
