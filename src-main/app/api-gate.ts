@@ -56,6 +56,6 @@ export async function routeApiCall(
     if (result.ok) onOpened(path);
     return result;
   } catch (e) {
-    return fail({ code: 'internal', message: `${method}: ${e instanceof Error ? e.message : String(e)}` });
+    return fail({ code: 'internal', message: `${method}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}` });
   }
 }

@@ -28,7 +28,7 @@ function handle<C extends keyof InvokeChannels>(
     try {
       return await fn(...(args as InvokeChannels[C]['args']));
     } catch (e) {
-      return { ok: false, error: { code: 'internal', message: `${channel}: ${e instanceof Error ? e.message : String(e)}` } };
+      return { ok: false, error: { code: 'internal', message: `${channel}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? ''}` } };
     }
   });
 }

@@ -27,6 +27,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** How long quitting waits for the Workbench to finish its writes. */
 const CLOSE_TIMEOUT_MS = 5000;
 
+// Tests and side-by-side profiles: another userData folder (workspace, window state, recent
+// files, and the single-instance lock, which is per folder).
+const userDataOverride = process.env['FLOWBENCH_USER_DATA'];
+if (userDataOverride !== undefined && userDataOverride !== '') app.setPath('userData', resolve(userDataOverride));
+
 registerAppScheme();
 if (app.requestSingleInstanceLock()) {
   app.enableSandbox();
