@@ -1,0 +1,133 @@
+/** Live capture: interface, filter, limits, Start/Stop, the status line, and the capture's charts refreshing every second. */
+import { useEffect } from 'react';
+import type { JSX } from 'react';
+import { ErrorMessage } from '../../components/error-banners.js';
+import { formatBitRate, formatBytes, formatCount, formatDuration, formatPacketRate } from '../../format/units.js';
+import { useApp } from '../../stores/app-store.js';
+import { useCapture } from '../../stores/capture-store.js';
+import { useSelection } from '../../stores/selection-store.js';
+import { HeadlineTotals, useRangeTotals } from '../overview/headline-totals.js';
+import { VolumeChart } from '../overview/volume-chart.js';
+
+/** The capture view. */
+export function CaptureView(): JSX.Element {
+  const info = useApp((s) => s.info);
+  const st = useCapture();
+  const sourceId = useSelection((s) => s.sourceId);
+  const running = st.status?.running === true;
+  useEffect(() => {
+    void useCapture.getState().loadInterfaces();
+  }, []);
+  const unavailable = info !== null && !info.capture.available;
+  return (
+    <div className="content" data-testid="capture-view">
+      <section className="panel">
+        <h3>Live capture</h3>
+        {unavailable && <ErrorMessage message={info.capture.reason ?? 'Live capture is not available on this host.'} />}
+        {st.interfacesError !== null && <ErrorMessage message={st.interfacesError} />}
+        <div className="capture-form">
+          <label htmlFor="cap-iface">Interface</label>
+          <select
+            id="cap-iface"
+            data-testid="capture-interface"
+            value={st.form.iface}
+            disabled={running}
+            onChange={(e) => st.setForm({ iface: e.target.value })}
+          >
+            {st.interfaces.length === 0 && <option value="">(no interfaces)</option>}
+            {st.interfaces.map((i) => (
+              <option key={i.name} value={i.name}>
+                {i.name}
+                {i.description !== null ? ` — ${i.description}` : ''}
+                {i.addresses.length > 0 ? ` (${i.addresses.join(', ')})` : ''}
+                {i.loopback ? ' [loopback]' : ''}
+                {i.up ? '' : ' [down]'}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="cap-filter">Capture filter</label>
+          <input
+            id="cap-filter"
+            data-testid="capture-filter"
+            placeholder="BPF, e.g. tcp port 443"
+            value={st.form.filter}
+            disabled={running}
+            onChange={(e) => st.setForm({ filter: e.target.value })}
+          />
+          <label htmlFor="cap-duration">Stop after</label>
+          <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+            <input
+              id="cap-duration"
+              data-testid="capture-duration"
+              inputMode="numeric"
+              placeholder="seconds"
+              style={{ width: 100 }}
+              value={st.form.durationSeconds}
+              disabled={running}
+              onChange={(e) => st.setForm({ durationSeconds: e.target.value })}
+            />
+            <span className="muted">s or</span>
+            <input
+              data-testid="capture-count"
+              inputMode="numeric"
+              placeholder="packets"
+              style={{ width: 100 }}
+              value={st.form.count}
+              disabled={running}
+              onChange={(e) => st.setForm({ count: e.target.value })}
+              aria-label="Stop after packets"
+            />
+            <span className="muted">packets (empty = until stopped)</span>
+          </span>
+          <span />
+          <span style={{ display: 'flex', gap: 8 }}>
+            <button className="primary" data-testid="capture-start" disabled={running || st.starting || unavailable} onClick={() => void st.start()}>
+              Start
+            </button>
+            <button className="danger" data-testid="capture-stop" disabled={!running} onClick={() => void st.stop()}>
+              Stop
+            </button>
+          </span>
+        </div>
+        {st.error !== null && <ErrorMessage message={st.error} />}
+        {st.status !== null && (
+          <div className="status-line" data-testid="capture-status" data-running={running} style={{ marginTop: 10 }}>
+            <span>{running ? '● capturing' : 'stopped'} on <b>{st.status.interface}</b>{st.status.filter !== '' ? ` (${st.status.filter})` : ''}</span>
+            <span>
+              <b>{formatCount(st.status.packets)}</b> packets
+            </span>
+            <span>
+              <b>{formatBytes(st.status.bytes)}</b>
+            </span>
+            <span>
+              <b>{formatPacketRate(st.status.packetsPerSecond)}</b>
+            </span>
+            <span>
+              mean <b>{st.status.elapsedSeconds > 0 ? formatBitRate((st.status.bytes * 8) / st.status.elapsedSeconds) : '–'}</b>
+            </span>
+            <span>
+              elapsed <b>{formatDuration(st.status.elapsedSeconds)}</b>
+            </span>
+            <span>
+              file <b>{formatBytes(st.status.fileBytes)}</b>
+            </span>
+            <span data-testid="capture-dropped">
+              lost <b>{st.status.dropped === null ? 'unknown' : formatCount(st.status.dropped)}</b>
+            </span>
+          </div>
+        )}
+      </section>
+      {st.status?.sourceId !== null && st.status?.sourceId !== undefined && st.status.sourceId === sourceId && <LiveCharts />}
+    </div>
+  );
+}
+
+function LiveCharts(): JSX.Element {
+  const totals = useRangeTotals();
+  return (
+    <>
+      <HeadlineTotals q={totals} />
+      <VolumeChart height={200} />
+    </>
+  );
+}
