@@ -75,9 +75,16 @@ function startShell(): void {
       if (!r.ok) showError('Cannot open capture', r.error.message);
     });
   };
+  let dialogShown = false;
   const openCaptureDialog = async (): Promise<WireResult<{ readonly jobId: string } | null>> => {
-    const path = await chooseCaptureFile(win);
-    return path === null ? { ok: true, value: null } : openCapture(path);
+    if (dialogShown) return { ok: true, value: null }; // one open dialog at a time (menu + page)
+    dialogShown = true;
+    try {
+      const path = await chooseCaptureFile(win);
+      return path === null ? { ok: true, value: null } : await openCapture(path);
+    } finally {
+      dialogShown = false;
+    }
   };
 
   const rebuildMenu = (): void => {

@@ -54,7 +54,9 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
   const file: MenuItemConstructorOptions = {
     label: '&File',
     submenu: [
-      { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => commands.openCapture() },
+      // The page owns Ctrl/Cmd+O (it works in the browser too); the menu shows the key but
+      // does not also register it, or one key press would open two dialogs.
+      { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', registerAccelerator: false, click: () => commands.openCapture() },
       { label: 'Open Recent', submenu: recent },
       { label: 'Open Sample Capture', click: () => commands.openSample() },
       { type: 'separator' },
