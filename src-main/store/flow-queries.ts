@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { FlowFilter, FlowRow, FlowSortColumn, Page } from '../../src-shared/api.js';
 import type { FlowEndReason } from '../../src-shared/flow-record.js';
 
-/** SQL expression per sortable column (the expression indexes of migration 2 match these). */
+/** SQL expression per sortable column (the indexes of migration 2 match these). */
 const SORT_SQL: Record<FlowSortColumn, string> = {
   first_ts: 'first_ts',
   duration: 'duration',
@@ -48,19 +48,27 @@ export class FlowQueries {
    * query name as a case-insensitive substring (ASCII). Ties are broken by id.
    */
   page(q: FlowPageQuery): Page<FlowRow> {
-    const { where, args } = whereClause(q.sourceId, q.filter ?? {});
+    const f = q.filter ?? {};
+    const { where, args } = whereClause(q.sourceId, f);
     const total = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM flows WHERE ${where}`).get(...args)?.n ?? 0;
-    const column = SORT_SQL[q.sort?.column ?? 'first_ts'];
+    // With a selective filter (exact address, port, name) the filter's indexes beat walking the
+    // sort index over the whole source; a unary + keeps SQLite off the sort index.
+    const selective = f.port !== undefined || (f.addr !== undefined && isIP(f.addr) !== 0) || (f.name !== undefined && f.name !== '');
+    const column = `${selective ? '+' : ''}${SORT_SQL[q.sort?.column ?? 'first_ts']}`;
     const dir = q.sort?.desc === true ? 'DESC' : 'ASC';
     // NULL handshake RTTs (UDP, no handshake seen) sort last in either direction.
     const nulls = q.sort?.column === 'handshake_rtt' ? `${column} IS NULL, ` : '';
     const rows = this.db
       .prepare<unknown[], FlowRow & { end_reason: FlowEndReason }>(
-        `SELECT ${ROW_COLUMNS} FROM flows WHERE ${where} ORDER BY ${nulls}${column} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+        `SELECT ${ROW_COLUMNS} FROM flows WHERE ${where} ORDER BY ${nulls}${column} ${dir}, ${selective ? '+' : ''}id ${dir} LIMIT ? OFFSET ?`,
       )
       .all(...args, q.limit, q.offset);
     return { rows: rows.map((r) => ({ ...r, ip_version: r.ip_version === 6 ? 6 : 4 })), total };
   }
+}
+
+function eitherEnd(a: string, b: string): string {
+  return `id IN (SELECT id FROM flows WHERE source_id = ? AND ${a} UNION SELECT id FROM flows WHERE source_id = ? AND ${b})`;
 }
 
 function whereClause(sourceId: number, f: FlowFilter): { where: string; args: unknown[] } {
@@ -77,24 +85,27 @@ function whereClause(sourceId: number, f: FlowFilter): { where: string; args: un
   }
   if (f.addr !== undefined && f.addr !== '') {
     if (isIP(f.addr) !== 0) {
-      where.push('(client_addr = ? OR server_addr = ?)');
-      args.push(f.addr, f.addr);
+      // Either end, as a union of two index searches (SQLite will not split the OR by itself
+      // beside source_id = ?).
+      where.push(eitherEnd('client_addr = ?', 'server_addr = ?'));
+      args.push(sourceId, f.addr, sourceId, f.addr);
     } else {
       where.push("(client_addr LIKE ? ESCAPE '\\' OR server_addr LIKE ? ESCAPE '\\')");
       args.push(likePattern(f.addr), likePattern(f.addr));
     }
   }
   if (f.port !== undefined) {
-    where.push('(client_port = ? OR server_port = ?)');
-    args.push(f.port, f.port);
+    where.push(eitherEnd('client_port = ?', 'server_port = ?'));
+    args.push(sourceId, f.port, sourceId, f.port);
   }
   if (f.proto !== undefined) {
     where.push('proto = ?');
     args.push(f.proto);
   }
   if (f.name !== undefined && f.name !== '') {
-    where.push("(sni LIKE ? ESCAPE '\\' OR dns_query LIKE ? ESCAPE '\\')");
-    args.push(likePattern(f.name), likePattern(f.name));
+    // The IS NOT NULL terms let SQLite read only the partial flows_sni / flows_dns indexes.
+    where.push(eitherEnd("sni IS NOT NULL AND sni LIKE ? ESCAPE '\\'", "dns_query IS NOT NULL AND dns_query LIKE ? ESCAPE '\\'"));
+    args.push(sourceId, likePattern(f.name), sourceId, likePattern(f.name));
   }
   return { where: where.join(' AND '), args };
 }

@@ -171,9 +171,23 @@ CREATE TABLE source_names (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Indexes of the flows view (`flows.page`): every sortable column and the client port, so a
+ * sorted first page of 100k+ flows reads an index instead of sorting the table. The packet
+ * and byte expressions must match flow-queries.ts's SORT_SQL exactly for SQLite to use them.
+ */
+const v2Sql = `
+CREATE INDEX flows_client_port ON flows (source_id, client_port);
+CREATE INDEX flows_sort_bytes ON flows (source_id, (fwd_bytes + bwd_bytes));
+CREATE INDEX flows_sort_packets ON flows (source_id, (fwd_packets + bwd_packets));
+CREATE INDEX flows_sort_duration ON flows (source_id, duration);
+CREATE INDEX flows_sort_handshake_rtt ON flows (source_id, handshake_rtt IS NULL, handshake_rtt);
+`;
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
+  { version: 2, name: 'flows view sort and client-port indexes', up: (db) => db.exec(v2Sql) },
 ];
 
 /** The schema version this code expects. */
