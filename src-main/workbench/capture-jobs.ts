@@ -49,6 +49,7 @@ export class CaptureJobs {
     const job = jobs.create('capture', `capture ${options.value.interface}`);
     const controller = new AbortController();
     let sourceId: number | null = null;
+    let fileBytes = 0;
     const status = (s: LiveStatus, running: boolean): CaptureStatus => ({
       jobId: job.jobId, sourceId, interface: options.value.interface, filter: options.value.filter,
       packets: s.packets, bytes: s.bytes, packetsPerSecond: s.packetsPerSecond, elapsedSeconds: s.elapsedSeconds,
@@ -64,6 +65,7 @@ export class CaptureJobs {
         emit('sources.changed', { sourceId });
       },
       onStatus: (s) => {
+        fileBytes = s.fileBytes ?? fileBytes;
         emit('capture.status', status(s, !controller.signal.aborted));
         jobs.update(job.jobId, { packets: s.packets, packetsPerSecond: s.packetsPerSecond, bytesDone: s.fileBytes ?? 0 });
       },
@@ -73,7 +75,7 @@ export class CaptureJobs {
           const o = r.value;
           emit('capture.status', {
             jobId: job.jobId, sourceId: o.sourceId, interface: o.interface, filter: o.filter, packets: o.packets,
-            bytes: o.bytes, packetsPerSecond: 0, elapsedSeconds: o.durationSeconds, fileBytes: 0, dropped: o.dropped, running: false,
+            bytes: o.bytes, packetsPerSecond: 0, elapsedSeconds: o.durationSeconds, fileBytes, dropped: o.dropped, running: false,
           });
           jobs.update(job.jobId, { phase: o.error === null ? 'done' : 'failed', sourceId: o.sourceId, packets: o.packets, error: o.error, etaSeconds: 0 });
         } else {
