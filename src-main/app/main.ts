@@ -170,7 +170,11 @@ function startShell(): void {
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     focusWindow();
-    for (const file of captureFilesInArgv(argv.slice(1))) openFromMenu(resolve(workingDirectory, file));
+    for (const file of captureFilesInArgv(argv.slice(1))) {
+      const path = resolve(workingDirectory, file);
+      if (workbench === null) pendingFiles.push(path);
+      else openFromMenu(path);
+    }
   });
   // macOS: Finder "Open With", a file dropped on the Dock icon; may fire before ready.
   app.on('open-file', (event, path) => {
