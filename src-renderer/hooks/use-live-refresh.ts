@@ -2,13 +2,13 @@
 import { useEffect } from 'react';
 import { useSelectedSource, useSources } from '../stores/sources-store.js';
 
-/** Bumps the sources version once a second while the selected source is ingesting. */
+/** Re-reads the sources (which bumps the data version) once a second while the selected source is ingesting. */
 export function useLiveRefresh(): void {
   const source = useSelectedSource();
   const live = source?.status === 'ingesting';
   useEffect(() => {
     if (!live) return;
-    const t = window.setInterval(() => useSources.getState().bump(), 1000);
+    const t = window.setInterval(() => void useSources.getState().load(), 1000);
     return () => window.clearInterval(t);
   }, [live]);
 }

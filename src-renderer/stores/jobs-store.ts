@@ -39,7 +39,8 @@ export const useJobs = create<JobsState>()((set, get) => ({
   follow: new Set(),
   load: async () => {
     const r = await call('jobs.list', {});
-    if (r.ok) for (const j of r.value) get().update(j);
+    // Jobs that ended before this window opened are history, not news: show the live ones.
+    if (r.ok) for (const j of r.value) if (j.phase === 'running' || j.phase === 'queued') get().update(j);
   },
   update: (job) => {
     const prev = get().jobs[job.jobId];
@@ -55,6 +56,8 @@ export const useJobs = create<JobsState>()((set, get) => ({
     const finished = job.phase === 'done' || job.phase === 'cancelled' || job.phase === 'failed';
     if (finished && prev?.phase !== job.phase) {
       void useSources.getState().load();
+      // The source row is finalised just after the job's last report: read it once more.
+      window.setTimeout(() => void useSources.getState().load(), 600);
       // A failed job keeps its row (with the error sentence) until dismissed.
       if (job.phase !== 'failed') window.setTimeout(() => get().dismiss(job.jobId), DONE_LINGER_MS);
     } else if (job.sourceId !== null && job.sourceId === useSelection.getState().sourceId) {

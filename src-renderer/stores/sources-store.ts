@@ -15,13 +15,17 @@ interface SourcesState {
   bump(): void;
 }
 
+let loadSeq = 0;
+
 /** Every source of the workspace. */
 export const useSources = create<SourcesState>()((set, get) => ({
   sources: [],
   loaded: false,
   version: 0,
   load: async () => {
+    const mine = ++loadSeq;
     const r = await call('sources.list', {});
+    if (mine !== loadSeq) return; // a newer read is on its way
     if (!r.ok) {
       reportError(r.error.message);
       return;

@@ -8,7 +8,7 @@ import { useSelection } from '../stores/selection-store.js';
 import { useSources } from '../stores/sources-store.js';
 import { useApp } from '../stores/app-store.js';
 
-const KIND_ICON: Readonly<Record<SourceInfo['kind'], string>> = { file: '📄', capture: '⏺', series: '📈' };
+const KIND_LABEL: Readonly<Record<SourceInfo['kind'], string>> = { file: 'file', capture: 'live', series: 'series' };
 
 /** The left sidebar. */
 export function SourcesSidebar(): JSX.Element {
@@ -34,7 +34,7 @@ export function SourcesSidebar(): JSX.Element {
             onClick={() => select(s.id)}
           >
             <span className="name">
-              {KIND_ICON[s.kind]} {s.displayName}
+              {s.displayName}
             </span>
             <button
               className="link"
@@ -50,6 +50,7 @@ export function SourcesSidebar(): JSX.Element {
             </button>
             <span className="meta">
               <StatusBadge status={s.status} />
+              <span>{KIND_LABEL[s.kind]}</span>
               <span>{formatCount(s.packets)} pkts</span>
               <span>{formatBytes(s.size ?? s.bytes)}</span>
               {s.warnings.length > 0 && <span title={s.warnings[0]?.message}>⚠ {s.warnings.length}</span>}

@@ -89,6 +89,38 @@ export function CaptureView(): JSX.Element {
             </button>
           </span>
         </div>
+        {st.interfaces.length > 0 && (
+          <table className="data iface-table" data-testid="capture-interfaces" style={{ marginTop: 10 }}>
+            <thead>
+              <tr>
+                <th>Interface</th>
+                <th>Addresses</th>
+                <th>State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {st.interfaces.map((i) => (
+                <tr
+                  key={i.name}
+                  aria-selected={i.name === st.form.iface}
+                  data-testid="capture-interface-row"
+                  onClick={() => !running && st.setForm({ iface: i.name })}
+                >
+                  <td className="mono">
+                    {i.name}
+                    {i.description !== null ? <span className="muted"> {i.description}</span> : null}
+                  </td>
+                  <td className="mono">{i.addresses.join(', ') || '–'}</td>
+                  <td>
+                    {i.up ? 'up' : 'down'}
+                    {i.running ? ', running' : ''}
+                    {i.loopback ? ', loopback' : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         {st.error !== null && <ErrorMessage message={st.error} />}
         {st.status !== null && (
           <div className="status-line" data-testid="capture-status" data-running={running} style={{ marginTop: 10 }}>

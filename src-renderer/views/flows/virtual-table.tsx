@@ -32,6 +32,8 @@ export interface VirtualTableProps<T> {
   onSelect(row: T): void;
   readonly testId?: string;
   readonly rowTestId?: string;
+  /** Narrower than this, the table scrolls sideways (header included). */
+  readonly minWidth?: string;
 }
 
 const MAX_SCROLL_PX = 8_000_000;
@@ -88,7 +90,7 @@ export function VirtualTable<T>(props: VirtualTableProps<T>): JSX.Element {
     rows.push(
       <div
         key={k}
-        className="row"
+        className={i % 2 === 1 ? 'row alt' : 'row'}
         role="row"
         aria-selected={k === selectedKey}
         aria-rowindex={i + 1}
@@ -108,21 +110,6 @@ export function VirtualTable<T>(props: VirtualTableProps<T>): JSX.Element {
 
   return (
     <div className="vtable" role="table" aria-rowcount={total} data-testid={props.testId}>
-      <div className="head" role="row" style={{ gridTemplateColumns: template }}>
-        {columns.map((c) => (
-          <div
-            key={c.id}
-            role="columnheader"
-            className={c.sortKey === undefined ? 'nosort' : c.align === 'right' ? 'num' : undefined}
-            aria-sort={c.sortKey !== undefined && c.sortKey === sort.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
-            data-testid={c.sortKey === undefined ? undefined : `sort-${c.sortKey}`}
-            onClick={() => c.sortKey !== undefined && onSort(c.sortKey)}
-          >
-            {c.header}
-            {c.sortKey !== undefined && c.sortKey === sort.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-          </div>
-        ))}
-      </div>
       <div
         ref={viewport}
         className="viewport"
@@ -131,7 +118,24 @@ export function VirtualTable<T>(props: VirtualTableProps<T>): JSX.Element {
           window.requestAnimationFrame(() => setScrollTop(t));
         }}
       >
-        <div style={{ height: spacerPx, position: 'relative' }}>{rows}</div>
+        <div className="inner" style={{ ['--table-min-width' as string]: props.minWidth ?? '1200px' }}>
+          <div className="head" role="row" style={{ gridTemplateColumns: template }}>
+            {columns.map((c) => (
+              <div
+                key={c.id}
+                role="columnheader"
+                className={c.sortKey === undefined ? 'nosort' : c.align === 'right' ? 'num' : undefined}
+                aria-sort={c.sortKey !== undefined && c.sortKey === sort.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
+                data-testid={c.sortKey === undefined ? undefined : `sort-${c.sortKey}`}
+                onClick={() => c.sortKey !== undefined && onSort(c.sortKey)}
+              >
+                {c.header}
+                {c.sortKey !== undefined && c.sortKey === sort.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+              </div>
+            ))}
+          </div>
+          <div style={{ height: spacerPx, position: 'relative' }}>{rows}</div>
+        </div>
       </div>
     </div>
   );

@@ -22,7 +22,7 @@ const LINES = [
 ] as const;
 
 /** The latency panel. */
-export function LatencyChart(): JSX.Element {
+export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
   const { sourceId, rangeReq, version } = useSourceQueryInputs();
   const palette = usePalette();
   const q = useApiQuery(
@@ -30,7 +30,8 @@ export function LatencyChart(): JSX.Element {
     sourceId === null ? null : { sourceId, metrics: LINES.map((l) => l.metric), maxPoints: 600, ...rangeReq },
     version,
   );
-  const stats = useApiQuery('stats.get', sourceId === null ? null : { sourceId }, version);
+  // Whole-source figures exist once the analysis has finished.
+  const stats = useApiQuery('stats.get', sourceId === null || !finished ? null : { sourceId }, version);
   const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, LINES as readonly SeriesPick[], false)), [q.data]);
   const hasValues = rows.some((r) => LINES.some((l) => r[l.key] !== null && r[l.key] !== undefined));
   const span = q.data === null ? 0 : q.data.to - q.data.from;
@@ -76,6 +77,7 @@ export function LatencyChart(): JSX.Element {
           </ResponsiveContainer>
         )}
       </div>
+      {!finished && <p className="muted">Whole-source RTT and DNS figures appear when the analysis finishes.</p>}
       {stats.error !== null && <ErrorMessage message={stats.error} />}
       {stats.data !== null && (
         <div className="stat-row" data-testid="latency-figures">

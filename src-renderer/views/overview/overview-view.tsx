@@ -25,7 +25,7 @@ export function OverviewView(): JSX.Element {
       <HeadlineTotals q={totals} />
       <VolumeChart />
       <div className="grid-2">
-        <LatencyChart />
+        <LatencyChart finished={source.status !== 'ingesting'} />
         <CaptureProperties source={source} />
       </div>
       <div className="grid-2">

@@ -63,10 +63,10 @@ export function TimeBrush(): JSX.Element {
       onPointerCancel={() => setDrag(null)}
     >
       <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={rows} margin={{ top: 2, right: 0, bottom: 2, left: 0 }}>
+        <AreaChart data={rows} margin={{ top: 2, right: 0, bottom: 2, left: 0 }} accessibilityLayer={false}>
           <XAxis hide type="number" dataKey="t" domain={extent === null ? ['dataMin', 'dataMax'] : [extent[0], extent[1]]} allowDataOverflow />
           <YAxis hide domain={[0, 'auto']} />
-          <Area dataKey="v" type="linear" stroke={palette.line1} fill={palette.line1} fillOpacity={0.25} isAnimationActive={false} dot={false} />
+          <Area dataKey="v" type="linear" stroke={palette.line1} fill={palette.line1} fillOpacity={0.25} isAnimationActive={false} dot={false} activeDot={false} />
         </AreaChart>
       </ResponsiveContainer>
       {shown !== null && <div className="sel" style={{ left: `${shown.left * 100}%`, width: `${(shown.right - shown.left) * 100}%` }} />}

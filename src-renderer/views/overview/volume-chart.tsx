@@ -38,6 +38,8 @@ export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element 
     const picks: SeriesPick[] = PROTOS.map((p) => ({ metric: p + suffix, key: p, agg: 'avg', scale }));
     return toRows(d, picks, true);
   }, [q.data, mode, suffix]);
+  // Only transports with traffic get an area (an all-zero layer would outline the stack).
+  const present = useMemo(() => PROTOS.filter((p) => rows.some((r) => (r[p] ?? 0) > 0)), [rows]);
   const fmt = mode === 'bps' ? formatBitRate : formatPacketRate;
   const span = q.data === null ? 0 : q.data.to - q.data.from;
   const tip = tooltipStyle(palette);
@@ -86,7 +88,7 @@ export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element 
                 formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
               />
               <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
-              {PROTOS.map((p) => (
+              {present.map((p) => (
                 <Area
                   key={p}
                   dataKey={p}
