@@ -32,14 +32,17 @@ export function requestToken(req: IncomingMessage): string | null {
 }
 
 /**
- * True unless a browser page of another origin sent the request (its Origin names another
- * host): without this any web site could drive a loopback server through the visitor's browser.
+ * True unless a browser page of a foreign origin sent the request: without this any web site
+ * could drive a loopback server through the visitor's browser. Pages served by this server and
+ * pages on this machine's loopback (the renderer's Vite dev server) pass; non-browser clients
+ * send no Origin.
  */
 export function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined || origin === '') return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    const url = new URL(origin);
+    return url.host === req.headers.host || isLoopbackHost(url.hostname.replace(/^\[|\]$/g, ''));
   } catch {
     return false;
   }

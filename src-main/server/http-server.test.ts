@@ -153,6 +153,10 @@ test('WebSocket API: calls, events, and errors for bad calls', async (t) => {
   assert.equal((await c3.untilClosed()).code, 1009, 'an oversized frame closes the socket');
 
   await assert.rejects(Client.open(`ws://127.0.0.1:${server.port}/api/ws`, { Origin: 'http://evil.example' }), /HTTP 403/);
+  await assert.rejects(Client.open(`ws://127.0.0.1:${server.port}/api/ws`, { Origin: 'http://127.0.0.1.evil.example' }), /HTTP 403/);
+  const dev = await Client.open(`ws://127.0.0.1:${server.port}/api/ws`, { Origin: 'http://localhost:5173' });
+  assert.equal((await dev.call('jobs.list', {})).ok, true, 'the renderer dev server on loopback may connect');
+  dev.ws.terminate();
   await assert.rejects(Client.open(`ws://127.0.0.1:${server.port}/api/other`), /HTTP 404/);
 });
 
