@@ -10,7 +10,11 @@
  * - `open()` keeps only a raw pointer to the Buffer it is given: the Buffer must stay
  *   referenced from JS for as long as the capture lives (DESIGN, This environment).
  * It reports no per-packet timestamp and no original length (only the copied length), never
- * reports drop counts, always sets promiscuous mode and a 65535-byte snaplen.
+ * reports drop counts, always sets promiscuous mode and a 65535-byte snaplen, and turns on
+ * immediate mode when it can dlopen("libpcap.so") (installed with libpcap-dev): libpcap then
+ * uses a TPACKET_V2 ring of one 128 KiB slot per packet on lo, so `bufferBytes` / 128 KiB
+ * packets is all the kernel holds while the worker is not scheduled (capture-options.ts).
+ * Without libpcap.so it stays in TPACKET_V3 with cap's 1 s timeout (packets up to 1 s late).
  */
 import { createRequire } from 'node:module';
 import { err, ok, type Result } from '../../src-shared/result.js';

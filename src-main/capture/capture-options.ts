@@ -33,7 +33,13 @@ export interface CaptureOptionError extends AppError {
 
 /** Largest snaplen cap can deliver: it opens every device with a 65535-byte snaplen. */
 export const MAX_SNAPLEN = 65535;
-/** Default kernel buffer: room for ~1 s of a busy link at small packet sizes. */
+/**
+ * Default kernel buffer. Not "bytes of packets": cap opens the device in immediate mode, so
+ * libpcap uses a TPACKET_V2 ring of fixed-size slots sized by the 65535-byte snaplen (128 KiB a
+ * slot on lo), whatever the packet size. 32 MiB holds 256 packets
+ * (measured: `tcpdump --immediate-mode -B 32768 -s 65535` on a stopped reader keeps 256), i.e.
+ * 10 ms at 25 k packets/s; a larger buffer buys little (bench/README.md, capture bench).
+ */
 export const DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
 const MAX_BUFFER_BYTES = 1024 * 1024 * 1024;
 const MAX_FILTER_CHARS = 8192;
