@@ -51,7 +51,7 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
   return (
     <div className="job-row" data-testid="job-row" data-job-id={job.jobId} data-phase={job.phase} data-kind={job.kind}>
       <span className="label" title={job.label}>
-        {job.kind === 'capture' ? 'Capturing' : 'Analysing'} {job.label}
+        {job.kind === 'capture' ? job.label : `Analysing ${job.label}`}
       </span>
       <span className="figures">
         <span>{job.phase}</span>
