@@ -78,7 +78,7 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
           <span className="msg">{job.error.message}</span>
         </div>
       )}
-      {job.warnings.length > 0 && (
+      {job.warnings.length > 0 && job.error === null && (
         <div style={{ gridColumn: '1 / -1' }}>
           <Warnings file={job.label} warnings={job.warnings} max={3} />
         </div>
