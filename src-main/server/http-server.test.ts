@@ -178,7 +178,8 @@ test('POST /api/upload stores the body under uploads/ and ingests it', async (t)
   assert.equal(sources[0]?.bytes, truth.wire_bytes);
   const stored = sources[0]?.path ?? '';
   assert.ok(stored.startsWith(join(dir, 'uploads') + '/'), stored);
-  assert.match(stored, /-evil_name\.pcap$/);
+  assert.match(stored, /\/uploads\/\d+-[0-9a-f]{8}\/evil_name\.pcap$/, 'its own folder, the name made safe');
+  assert.equal(sources[0]?.displayName, 'evil_name.pcap');
   assert.deepEqual(readFileSync(stored), body);
 
   const missingName = await fetch(`${base}/api/upload`, { method: 'POST', body: 'x' });

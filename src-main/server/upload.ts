@@ -1,6 +1,7 @@
 /**
- * `POST /api/upload?name=FILE`: streams the body to `<workspace dir>/uploads/<unique safe name>`
- * within a size limit, then opens it as a source; answers `{ jobId }`.
+ * `POST /api/upload?name=FILE`: streams the body to `<workspace dir>/uploads/<unique>/<safe name>`
+ * within a size limit, then opens it as a source; answers `{ jobId }`. The unique folder keeps
+ * the file's own name, so the source is listed under the name the analyst chose.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
@@ -20,8 +21,12 @@ export function safeUploadName(name: string): string {
     .replace(/[^\w.-]/g, '_')
     .replace(/^\.+/, '')
     .slice(-100);
-  const stem = base === '' ? 'upload.pcap' : base;
-  return `${Date.now()}-${randomBytes(4).toString('hex')}-${stem}`;
+  return base === '' ? 'upload.pcap' : base;
+}
+
+/** A new folder name for one upload: unique, sortable by time. */
+function uploadFolderName(): string {
+  return `${Date.now()}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Handles one upload request. */
@@ -39,7 +44,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, wb
     req.destroy();
     return;
   }
-  const dir = join(wb.workspaceDir, 'uploads');
+  const dir = join(wb.workspaceDir, 'uploads', uploadFolderName());
   const file = join(dir, safeUploadName(name));
   let received = 0;
   const limiter = new Transform({
@@ -53,7 +58,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, wb
     mkdirSync(dir, { recursive: true });
     await pipeline(req, limiter, createWriteStream(file, { flags: 'wx' }));
   } catch (e) {
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
     const over = received > limitBytes;
     if (!res.headersSent && !res.destroyed) {
       sendJson(over ? 413 : 400, { error: { code: over ? 'invalid_argument' : 'io_error', message: `upload failed: ${(e as Error).message}` } });
