@@ -8,6 +8,7 @@
 import type { AppError } from './result.js';
 import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
+import type { ForecastSeries, ForecastTrainRequest, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch } from './models-api.js';
 
 /** Where a source's data came from. */
 export type SourceKind = 'file' | 'capture' | 'series';
@@ -53,7 +54,7 @@ export interface AppInfo {
 }
 
 /** A long job's kind. */
-export type JobKind = 'ingest' | 'capture';
+export type JobKind = 'ingest' | 'capture' | 'train';
 
 /** A long job's state. */
 export type JobPhase = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -340,6 +341,20 @@ export interface Requests {
   'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
   'capture.start': { req: CaptureStartRequest; res: { jobId: string } };
   'capture.stop': { req: { jobId: string }; res: null };
+  'models.list': { req: Record<string, never>; res: readonly ModelInfo[] };
+  'models.get': { req: { modelId: number }; res: ModelDetail };
+  /** Starts training in the ML worker: the job id at once, progress by `training.epoch`. */
+  'models.train': { req: ForecastTrainRequest; res: { jobId: string; modelId: number } };
+  'models.rename': { req: { modelId: number; name: string }; res: ModelInfo };
+  'models.remove': { req: { modelId: number }; res: null };
+  /** Actual vs predicted on a source (default: the one it trained on); predictions are stored. */
+  'models.forecast': { req: { modelId: number; sourceId?: number; from?: number; to?: number }; res: ForecastSeries };
+  /** Writes the model folder (model, preprocessing.json, report.json) into a directory on the host. */
+  'models.export': { req: { modelId: number; directory: string }; res: { path: string } };
+  /** Imports a model folder or .zip from a path on the host. */
+  'models.import': { req: { path: string }; res: ModelInfo };
+  /** Runs a forecast model on a running capture; predictions arrive as `models.livePrediction`. */
+  'models.live': { req: { modelId: number; captureJobId: string }; res: null };
 }
 
 /** A request method name. */
@@ -351,6 +366,10 @@ export interface Events {
   /** The sources list changed (opened, finished, removed): re-read it. */
   'sources.changed': { readonly sourceId: number | null };
   'capture.status': CaptureStatus;
+  'training.epoch': TrainingEpoch;
+  /** The models list changed (trained, imported, renamed, removed): re-read it. */
+  'models.changed': { readonly modelId: number | null };
+  'models.livePrediction': LivePrediction;
 }
 
 /** An event name. */
@@ -376,10 +395,26 @@ export const METHODS: readonly Method[] = [
   'capture.interfaces',
   'capture.start',
   'capture.stop',
+  'models.list',
+  'models.get',
+  'models.train',
+  'models.rename',
+  'models.remove',
+  'models.forecast',
+  'models.export',
+  'models.import',
+  'models.live',
 ];
 
 /** Every event name. */
-export const EVENTS: readonly EventName[] = ['jobs.progress', 'sources.changed', 'capture.status'];
+export const EVENTS: readonly EventName[] = [
+  'jobs.progress',
+  'sources.changed',
+  'capture.status',
+  'training.epoch',
+  'models.changed',
+  'models.livePrediction',
+];
 
 /** Answer of a call: the value or an error as a value (never a stack). */
 export type CallResult<M extends Method> =
