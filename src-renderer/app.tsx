@@ -15,6 +15,7 @@ import { CaptureView } from './views/capture/capture-view.js';
 import { EmptyState } from './views/empty-state.js';
 import { FlowsView } from './views/flows/flows-view.js';
 import { JobPanel } from './views/job-panel.js';
+import { ModelsView } from './views/models/models-view.js';
 import { OverviewView } from './views/overview/overview-view.js';
 import { SourcesSidebar } from './views/sources-sidebar.js';
 
@@ -42,7 +43,7 @@ export function App(): JSX.Element {
         ref={registerFileInput}
         data-testid="file-input"
         type="file"
-        accept=".pcap,.pcapng,.cap,.pcap.gz,application/vnd.tcpdump.pcap"
+        accept=".pcap,.pcapng,.cap,.pcap.gz,.csv,application/vnd.tcpdump.pcap,text/csv"
         multiple
         hidden
         onChange={(e) => {
@@ -60,7 +61,8 @@ function CurrentView(): JSX.Element {
   const view = useSelection((s) => s.view);
   const loaded = useSources((s) => s.loaded);
   const count = useSources((s) => s.sources.length);
-  if (view !== 'capture' && loaded && count === 0) return <EmptyState />;
+  // Capture and Models work without sources (a capture makes one; imported models need none).
+  if (view !== 'capture' && view !== 'models' && loaded && count === 0) return <EmptyState />;
   switch (view) {
     case 'overview':
       return <OverviewView />;
@@ -68,6 +70,8 @@ function CurrentView(): JSX.Element {
       return <FlowsView />;
     case 'capture':
       return <CaptureView />;
+    case 'models':
+      return <ModelsView />;
     default:
       return assertNever(view);
   }

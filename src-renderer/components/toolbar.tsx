@@ -10,6 +10,7 @@ const VIEWS: readonly { view: ViewName; label: string; key: string }[] = [
   { view: 'overview', label: 'Overview', key: '1' },
   { view: 'flows', label: 'Flows', key: '2' },
   { view: 'capture', label: 'Capture', key: '3' },
+  { view: 'models', label: 'Models', key: '4' },
 ];
 
 /** The application toolbar. */

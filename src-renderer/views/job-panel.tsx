@@ -1,6 +1,7 @@
 /** A row per running (or just finished) job and per upload: label, packets, rate, %, ETA, Cancel. */
 import type { JSX } from 'react';
 import type { JobInfo } from '../../src-shared/api.js';
+import { assertNever } from '../../src-shared/assert-never.js';
 import { Warnings } from '../components/warnings.js';
 import { formatBytes, formatCount, formatDuration, formatPacketRate, formatPercent } from '../format/units.js';
 import { useJobs } from '../stores/jobs-store.js';
@@ -51,12 +52,12 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
   return (
     <div className="job-row" data-testid="job-row" data-job-id={job.jobId} data-phase={job.phase} data-kind={job.kind}>
       <span className="label" title={job.label}>
-        {job.kind === 'capture' ? job.label : `Analysing ${job.label}`}
+        {jobTitle(job)}
       </span>
       <span className="figures">
         <span>{job.phase}</span>
-        <span>{formatCount(job.packets)} packets</span>
-        {active && <span>{formatPacketRate(job.packetsPerSecond)}</span>}
+        {job.kind !== 'train' && <span>{formatCount(job.packets)} packets</span>}
+        {active && job.kind !== 'train' && <span>{formatPacketRate(job.packetsPerSecond)}</span>}
         {job.bytesTotal > 0 && <span>{formatPercent(frac)} of {formatBytes(job.bytesTotal)}</span>}
         {active && job.kind === 'capture' && <span>{formatBytes(job.bytesDone)} written</span>}
         {active && <span>ETA {job.etaSeconds === null ? 'unknown' : formatDuration(job.etaSeconds)}</span>}
@@ -85,4 +86,17 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
       )}
     </div>
   );
+}
+
+function jobTitle(job: JobInfo): string {
+  switch (job.kind) {
+    case 'capture':
+      return job.label;
+    case 'train':
+      return `Training ${job.label}`;
+    case 'ingest':
+      return `Analysing ${job.label}`;
+    default:
+      return assertNever(job.kind);
+  }
 }

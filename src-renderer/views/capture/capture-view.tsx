@@ -1,4 +1,4 @@
-/** Live capture: interface, filter, limits, Start/Stop, the status line, and the capture's charts refreshing every second. */
+/** Live capture: interface, filter, limits, Start/Stop, the status line, a model run live, and the capture's charts refreshing every second. */
 import { useEffect } from 'react';
 import type { JSX } from 'react';
 import { ErrorMessage } from '../../components/error-banners.js';
@@ -8,6 +8,7 @@ import { useCapture } from '../../stores/capture-store.js';
 import { useSelection } from '../../stores/selection-store.js';
 import { HeadlineTotals, useRangeTotals } from '../overview/headline-totals.js';
 import { VolumeChart } from '../overview/volume-chart.js';
+import { LiveModelPanel } from './live-model-panel.js';
 
 /** The capture view. */
 export function CaptureView(): JSX.Element {
@@ -149,6 +150,7 @@ export function CaptureView(): JSX.Element {
           </div>
         )}
       </section>
+      {st.jobId !== null && st.status !== null && <LiveModelPanel captureJobId={st.jobId} running={running} />}
       {st.status?.sourceId !== null && st.status?.sourceId !== undefined && st.status.sourceId === sourceId && <LiveCharts />}
     </div>
   );

@@ -1,0 +1,43 @@
+// Run with: node --import tsx --test src-renderer/views/models/forecast-rows.test.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ForecastSeries } from '../../../src-shared/models-api.js';
+import { forecastRows } from './forecast-rows.js';
+
+function series(n: number, ahead: number): ForecastSeries {
+  const t = Array.from({ length: n }, (_, i) => 1000 + i * 300);
+  return {
+    modelId: 1,
+    sourceId: 1,
+    resolution: 300,
+    t,
+    actual: t.map((_, i) => i),
+    predicted: t.map((_, i) => (i < 3 ? null : i + 0.5)),
+    residual: t.map((_, i) => (i < 3 ? null : i === 7 ? -40 : -0.5)),
+    band: { low: -2, high: 2 },
+    trainEnd: 1000 + 6 * 300,
+    valEnd: 1000 + 8 * 300,
+    ahead: { t: Array.from({ length: ahead }, (_, j) => 1000 + (n + j) * 300), predicted: Array.from({ length: ahead }, (_, j) => 100 + j) },
+  };
+}
+
+test('small series: one row per window, the horizon joins the last actual point', () => {
+  const rows = forecastRows(series(10, 3), 1000);
+  assert.equal(rows.length, 13);
+  assert.deepEqual(rows[9], { t: 1000 + 9 * 300, actual: 9, predicted: 9.5, residual: -0.5, ahead: 9 });
+  assert.deepEqual(rows.slice(10).map((r) => [r.t, r.ahead, r.actual]), [
+    [4000, 100, null],
+    [4300, 101, null],
+    [4600, 102, null],
+  ]);
+  assert.equal(rows[0]?.predicted, null);
+});
+
+test('long series is bucketed under maxPoints, keeping the largest residual and mean values', () => {
+  const rows = forecastRows(series(5000, 6), 1000);
+  assert.ok(rows.length <= 1000, `rows ${rows.length}`);
+  // Bucket 0 holds windows 0..5 (per = ceil(5000/993) = 6): actual mean 2.5, residual spike -40 kept.
+  assert.equal(rows[0]?.actual, 2.5);
+  assert.equal(rows[1]?.residual, -40);
+  assert.equal(rows.filter((r) => r.ahead !== null).length, 7);
+});

@@ -1,0 +1,78 @@
+/**
+ * Shapes a ForecastSeries into chart rows of at most `maxPoints`: buckets keep the mean of
+ * actual and predicted and the residual of largest magnitude (so a spike out of the band stays
+ * visible); the horizon ahead starts at the last actual point so the dashed line joins it.
+ */
+import type { ForecastSeries } from '../../../src-shared/models-api.js';
+
+/** One chart row: window start and the values drawn (null: no value, a gap). */
+export interface ForecastRow {
+  readonly t: number;
+  readonly actual: number | null;
+  readonly predicted: number | null;
+  readonly residual: number | null;
+  readonly ahead: number | null;
+}
+
+/** Rows for the actual/predicted chart and the residual chart below it. */
+export function forecastRows(f: ForecastSeries, maxPoints: number): ForecastRow[] {
+  const n = f.t.length;
+  const per = Math.max(1, Math.ceil(n / Math.max(1, maxPoints - f.ahead.t.length - 1)));
+  const rows: ForecastRow[] = [];
+  for (let i = 0; i < n; i += per) {
+    const end = Math.min(n, i + per);
+    rows.push({
+      t: f.t[i] ?? 0,
+      actual: mean(f.actual, i, end),
+      predicted: mean(f.predicted, i, end),
+      residual: extreme(f.residual, i, end),
+      ahead: null,
+    });
+  }
+  const lastActual = lastIndex(f.actual);
+  if (f.ahead.t.length > 0 && lastActual >= 0) {
+    // The dashed horizon leaves from the last actual point (its own row, so it is exact).
+    const t = f.t[lastActual] ?? 0;
+    const a = f.actual[lastActual] ?? null;
+    const at = rows.findIndex((r) => r.t === t);
+    if (at >= 0) rows[at] = { ...(rows[at] as ForecastRow), actual: a, ahead: a };
+    else {
+      const row: ForecastRow = { t, actual: a, predicted: f.predicted[lastActual] ?? null, residual: f.residual[lastActual] ?? null, ahead: a };
+      rows.push(row);
+      rows.sort((x, y) => x.t - y.t);
+    }
+    for (let j = 0; j < f.ahead.t.length; j++) {
+      const tt = f.ahead.t[j];
+      if (tt === undefined || tt <= t) continue;
+      rows.push({ t: tt, actual: null, predicted: null, residual: null, ahead: f.ahead.predicted[j] ?? null });
+    }
+  }
+  return rows;
+}
+
+function mean(v: readonly (number | null)[], from: number, to: number): number | null {
+  let sum = 0;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const x = v[i];
+    if (x !== null && x !== undefined && Number.isFinite(x)) {
+      sum += x;
+      count++;
+    }
+  }
+  return count === 0 ? null : sum / count;
+}
+
+function extreme(v: readonly (number | null)[], from: number, to: number): number | null {
+  let best: number | null = null;
+  for (let i = from; i < to; i++) {
+    const x = v[i];
+    if (x !== null && x !== undefined && Number.isFinite(x) && (best === null || Math.abs(x) > Math.abs(best))) best = x;
+  }
+  return best;
+}
+
+function lastIndex(v: readonly (number | null)[]): number {
+  for (let i = v.length - 1; i >= 0; i--) if (v[i] !== null && v[i] !== undefined) return i;
+  return -1;
+}

@@ -1,0 +1,141 @@
+/**
+ * "Train forecast" on the selected source with data-driven defaults (one click), and the
+ * "Advanced…" form: target metric, resolution, lookback, horizon, epochs, seed. Empty fields
+ * keep the server's default.
+ */
+import { useState } from 'react';
+import type { JSX } from 'react';
+import type { ForecastTrainRequest } from '../../../src-shared/models-api.js';
+import { WINDOW_METRICS, WINDOW_RESOLUTIONS } from '../../../src-shared/window-metrics.js';
+import { useModels } from '../../stores/models-store.js';
+import { rangeFields, useSelection } from '../../stores/selection-store.js';
+import { useSelectedSource } from '../../stores/sources-store.js';
+import { metricLabel } from './metric-format.js';
+
+interface AdvancedForm {
+  readonly target: string;
+  readonly resolution: string;
+  readonly lookback: string;
+  readonly horizon: string;
+  readonly epochs: string;
+  readonly seed: string;
+  readonly useRange: boolean;
+}
+
+const EMPTY: AdvancedForm = { target: 'bytes_per_second', resolution: '', lookback: '', horizon: '', epochs: '', seed: '', useRange: false };
+
+function positiveInt(text: string): number | undefined {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** The form's fields as a train request (only what the user set). */
+export function advancedRequest(sourceId: number, f: AdvancedForm, range: readonly [number, number] | null): ForecastTrainRequest {
+  const seed = f.seed.trim() === '' ? undefined : Number(f.seed);
+  const opt = (key: 'resolution' | 'lookback' | 'horizon' | 'epochs') => {
+    const v = positiveInt(f[key]);
+    return v === undefined ? {} : { [key]: v };
+  };
+  return {
+    task: 'forecast',
+    sourceId,
+    target: f.target,
+    ...opt('resolution'),
+    ...opt('lookback'),
+    ...opt('horizon'),
+    ...opt('epochs'),
+    ...(seed !== undefined && Number.isInteger(seed) ? { seed } : {}),
+    ...(f.useRange ? rangeFields(range) : {}),
+  };
+}
+
+/** The training actions of the Models view. */
+export function TrainPanel(): JSX.Element {
+  const source = useSelectedSource();
+  const range = useSelection((s) => s.range);
+  const starting = useModels((s) => s.starting);
+  const train = useModels((s) => s.train);
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState<AdvancedForm>(EMPTY);
+  const usable = source !== null && source.status !== 'failed';
+  const patch = (p: Partial<AdvancedForm>) => setForm((f) => ({ ...f, ...p }));
+  const badInt = (text: string) => text.trim() !== '' && positiveInt(text) === undefined;
+  const invalid = badInt(form.lookback) || badInt(form.horizon) || badInt(form.epochs) || (form.seed.trim() !== '' && !Number.isInteger(Number(form.seed)));
+  return (
+    <section className="panel">
+      <h3>
+        Forecast
+        <span className="muted" style={{ fontWeight: 'normal' }}>
+          {source === null ? 'select a source on the left' : `on ${source.displayName}`}
+        </span>
+        <span className="right">
+          <button
+            className="primary"
+            data-testid="train-forecast"
+            disabled={!usable || starting}
+            title="Train an LSTM forecaster of bytes per second with defaults chosen from the data"
+            onClick={() => source !== null && void train({ task: 'forecast', sourceId: source.id })}
+          >
+            Train forecast
+          </button>
+          <button data-testid="train-advanced" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+            Advanced…
+          </button>
+        </span>
+      </h3>
+      {open && (
+        <form
+          className="train-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (source !== null && !invalid) void train(advancedRequest(source.id, form, range));
+          }}
+        >
+          <label htmlFor="tr-target">Target</label>
+          <select id="tr-target" data-testid="train-target" value={form.target} onChange={(e) => patch({ target: e.target.value })}>
+            {WINDOW_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {metricLabel(m)}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="tr-res">Resolution</label>
+          <select id="tr-res" data-testid="train-resolution" value={form.resolution} onChange={(e) => patch({ resolution: e.target.value })}>
+            <option value="">auto (from the data)</option>
+            {WINDOW_RESOLUTIONS.map((r) => (
+              <option key={r} value={String(r)}>
+                {r} s
+              </option>
+            ))}
+          </select>
+          <label htmlFor="tr-lookback">Lookback</label>
+          <span className="inline">
+            <input id="tr-lookback" data-testid="train-lookback" inputMode="numeric" placeholder="auto" value={form.lookback} onChange={(e) => patch({ lookback: e.target.value })} />
+            <span className="muted">windows</span>
+            <label htmlFor="tr-horizon">Horizon</label>
+            <input id="tr-horizon" data-testid="train-horizon" inputMode="numeric" placeholder="auto" value={form.horizon} onChange={(e) => patch({ horizon: e.target.value })} />
+            <span className="muted">windows</span>
+          </span>
+          <label htmlFor="tr-epochs">Epochs</label>
+          <span className="inline">
+            <input id="tr-epochs" data-testid="train-epochs" inputMode="numeric" placeholder="auto" value={form.epochs} onChange={(e) => patch({ epochs: e.target.value })} />
+            <label htmlFor="tr-seed">Seed</label>
+            <input id="tr-seed" data-testid="train-seed" inputMode="numeric" placeholder="default" value={form.seed} onChange={(e) => patch({ seed: e.target.value })} />
+          </span>
+          <span />
+          <label className="check">
+            <input type="checkbox" checked={form.useRange} disabled={range === null} onChange={(e) => patch({ useRange: e.target.checked })} />
+            only the zoomed time range {range === null ? '(zoom in the Overview first)' : ''}
+          </label>
+          <span />
+          <span className="inline">
+            <button type="submit" className="primary" data-testid="train-submit" disabled={!usable || starting || invalid}>
+              Train with these settings
+            </button>
+            {invalid && <span className="muted">Lookback, horizon and epochs are positive whole numbers; the seed a whole number.</span>}
+          </span>
+        </form>
+      )}
+    </section>
+  );
+}
