@@ -7,7 +7,7 @@ import { FlowsRepo } from '../store/flows-repo.js';
 import { SourcesRepo } from '../store/sources-repo.js';
 import { StatsRepo, STAT_NAMES } from '../store/stats-repo.js';
 import { TalkerQueries } from '../store/talker-queries.js';
-import { WindowsRepo } from '../store/windows-repo.js';
+import { windowRows, WINDOW_ROW_COLUMNS } from '../store/window-rows.js';
 import { openWorkspace } from '../store/workspace.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
 import { parseOptions } from './parse-options.js';
@@ -236,59 +236,12 @@ function windowSums(db: Database.Database, q: QueryArgs, columns: readonly strin
   return db.prepare<unknown[], Record<string, number>>(sql).get(q.sourceId, q.from ?? -1e300, q.to ?? 1e300) ?? {};
 }
 
-const WINDOW_COLUMNS = ['t', 'packets', 'bytes', 'captured_bytes', ...WINDOW_METRICS] as const;
-/** Most rows `--fill` may produce (a years-long span at 1 s would be billions). */
-const MAX_FILL_ROWS = 10_000_000;
-
 function windowsOutput(db: Database.Database, q: QueryArgs): Result<string> {
-  const repo = new WindowsRepo(db);
-  const stored = repo.resolutions(q.sourceId);
-  let resolution: number;
-  if (q.resolution !== 'auto') {
-    resolution = q.resolution;
-  } else {
-    // The finest stored resolution whose rows in the range fit the limit.
-    const fits = stored.find((r) => q.limit === undefined || repo.count(q.sourceId, r, q.from ?? -1e300, q.to ?? 1e300) <= q.limit);
-    resolution = fits ?? stored[stored.length - 1] ?? 1;
-  }
-  const page = repo.page(q.sourceId, resolution, { ...range(q), ...(q.limit === undefined ? {} : { limit: q.limit }) });
-  let rows: Record<string, Cell>[] = page.map((w) => {
-    const r: Record<string, Cell> = {};
-    for (const c of WINDOW_COLUMNS) r[c] = w[c] ?? null;
-    return r;
+  const read = windowRows(db, {
+    sourceId: q.sourceId, ...range(q), resolution: q.resolution, fill: q.fill, ...(q.limit === undefined ? {} : { limit: q.limit }),
   });
-  if (q.fill) {
-    const ext = repo.extent(q.sourceId, resolution);
-    if (ext !== null || (q.from !== undefined && q.to !== undefined)) {
-      const start = Math.ceil((q.from ?? ext!.first) / resolution) * resolution;
-      const end = q.to ?? ext!.last + resolution;
-      const n = Math.max(0, Math.ceil((end - start) / resolution));
-      if (Math.min(n, q.limit ?? n) > MAX_FILL_ROWS) {
-        return err({ code: 'invalid_argument', message: `--fill would print ${n} windows; narrow --from/--to or set --limit` });
-      }
-      rows = fillWindows(rows, start, end, resolution, q.limit);
-    }
-  }
-  return ok(formatRows({ columns: WINDOW_COLUMNS, rows }, q.format));
-}
-
-/** Stored rows with an empty row (zero counts, null ratios) for every missing window of [start, end). */
-function fillWindows(stored: Record<string, Cell>[], start: number, end: number, res: number, limit: number | undefined): Record<string, Cell>[] {
-  const out: Record<string, Cell>[] = [];
-  let k = 0;
-  for (let t = start; t < end && (limit === undefined || out.length < limit); t += res) {
-    while (k < stored.length && (stored[k]!['t'] as number) < t) k++;
-    const have = stored[k];
-    if (have !== undefined && have['t'] === t) {
-      out.push(have);
-      continue;
-    }
-    const r: Record<string, Cell> = { t };
-    for (const c of WINDOW_COLUMNS) if (c !== 't') r[c] = null;
-    for (const c of ['packets', 'bytes', 'captured_bytes', 'bytes_per_second', 'packets_per_second', 'active_connections', 'new_connections']) r[c] = 0;
-    out.push(r);
-  }
-  return out;
+  if (!read.ok) return err({ code: read.error.code, message: read.error.message.replace('from/to', '--from/--to').replace('filling would give', '--fill would print') });
+  return ok(formatRows({ columns: WINDOW_ROW_COLUMNS, rows: read.value.rows }, q.format));
 }
 
 function statsOutput(db: Database.Database, q: QueryArgs): string {
