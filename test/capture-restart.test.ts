@@ -103,7 +103,7 @@ function countRecords(path: string): number {
   return n;
 }
 
-test(`${CYCLES} live captures on lo started and stopped in one process: fds and children back to baseline, RSS bounded`, { skip: skipReason, timeout: 60_000 }, async (t) => {
+test(`${CYCLES} live captures on lo started and stopped in one process: fds and children back to baseline, RSS bounded`, { skip: skipReason, timeout: 180_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'flowbench-restart-'));
   const ws = openWorkspace(join(dir, 'w.flowbench'));
   if (!ws.ok) throw new Error(ws.error.message);
