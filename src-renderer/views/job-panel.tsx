@@ -58,7 +58,7 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
         <span>{job.phase}</span>
         {job.kind !== 'train' && <span>{formatCount(job.packets)} packets</span>}
         {active && job.kind !== 'train' && <span>{formatPacketRate(job.packetsPerSecond)}</span>}
-        {job.bytesTotal > 0 && <span>{formatPercent(frac)} of {formatBytes(job.bytesTotal)}</span>}
+        {job.bytesTotal > 0 && <span>{job.kind === 'train' ? formatPercent(frac) : `${formatPercent(frac)} of ${formatBytes(job.bytesTotal)}`}</span>}
         {active && job.kind === 'capture' && <span>{formatBytes(job.bytesDone)} written</span>}
         {active && <span>ETA {job.etaSeconds === null ? 'unknown' : formatDuration(job.etaSeconds)}</span>}
       </span>

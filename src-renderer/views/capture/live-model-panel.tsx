@@ -12,7 +12,7 @@ import { formatCount, formatEpoch } from '../../format/units.js';
 import { useLiveModel } from '../../stores/live-model-store.js';
 import { useModels } from '../../stores/models-store.js';
 import { tooltipStyle, usePalette } from '../chart-palette.js';
-import { formatMetricValue, metricLabel } from '../models/metric-format.js';
+import { formatMetricValue, formatResolution, metricLabel } from '../models/metric-format.js';
 import { axisTime } from '../overview/source-query.js';
 
 /** One row of the live chart. */
@@ -76,7 +76,7 @@ export function LiveModelPanel({ captureJobId, running }: { captureJobId: string
           {ready.map((m) => (
             <option key={m.id} value={String(m.id)}>
               {m.name} · {metricLabel(m.target)}
-              {m.resolution !== null ? ` · ${m.resolution} s` : ''}
+              {m.resolution !== null ? ` · ${formatResolution(m.resolution)}` : ''}
             </option>
           ))}
         </select>
@@ -106,7 +106,7 @@ export function LiveModelPanel({ captureJobId, running }: { captureJobId: string
                 <Line dataKey="actual" stroke={palette.line1} dot={false} isAnimationActive={false} />
                 <Line dataKey="predicted" stroke={palette.line3} dot={false} isAnimationActive={false} />
                 <Line dataKey="ahead" stroke={palette.line4} strokeWidth={2} strokeDasharray="5 4" dot={{ r: 2 }} isAnimationActive={false} connectNulls />
-                <Line dataKey="outOfBand" stroke="none" dot={{ r: 4, fill: palette.line2, stroke: palette.line2 }} activeDot={false} legendType="circle" isAnimationActive={false} />
+                <Line dataKey="outOfBand" stroke={palette.line2} strokeWidth={0} dot={{ r: 4, fill: palette.line2, stroke: palette.line2 }} activeDot={false} legendType="circle" isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>
           )}

@@ -9,7 +9,7 @@ import type { JSX } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelInfo } from '../../../src-shared/models-api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
-import { formatDuration, formatEpoch } from '../../format/units.js';
+import { formatEpoch } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
 import { useModels } from '../../stores/models-store.js';
 import { rangeFields, useSelection } from '../../stores/selection-store.js';
@@ -18,7 +18,7 @@ import type { Palette } from '../chart-palette.js';
 import { axisTime } from '../overview/source-query.js';
 import { TimeBrush } from '../overview/time-brush.js';
 import { forecastRows } from './forecast-rows.js';
-import { formatMetricValue, metricLabel } from './metric-format.js';
+import { formatMetricValue, formatResolution, metricLabel } from './metric-format.js';
 
 const MAX_POINTS = 1000;
 const SERIES_NAMES: Readonly<Record<string, string>> = { actual: 'actual', predicted: 'predicted (1 step)', ahead: 'ahead (next H)', residual: 'residual' };
@@ -44,6 +44,8 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
   const first = rows[0]?.t ?? 0;
   const lastT = rows[rows.length - 1]?.t ?? 1;
   const span = lastT - first;
+  // Where the horizon starts (the last actual point), shaded so H windows show even at full range.
+  const aheadFrom = rows.find((r) => r.ahead !== null)?.t ?? null;
   const fmt = (v: number) => formatMetricValue(model.target, v);
   const tip = tooltipStyle(palette);
   const tooltip = (
@@ -62,7 +64,7 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
         Actual vs predicted
         <span className="muted" style={{ fontWeight: 'normal' }}>
           {metricLabel(model.target)}
-          {f !== null ? ` · ${formatDuration(f.resolution)} windows · next ${f.ahead.t.length} ahead` : ''}
+          {f !== null ? ` · ${formatResolution(f.resolution)} windows · next ${f.ahead.t.length} ahead` : ''}
           {follows && range !== null ? ' · zoomed' : ''}
         </span>
       </h3>
@@ -79,6 +81,9 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
               {tooltip}
               <Legend wrapperStyle={{ fontSize: 12 }} formatter={(v: string) => SERIES_NAMES[v] ?? v} />
               {f !== null && boundaryLines(palette, f.trainEnd, f.valEnd, true)}
+              {aheadFrom !== null && (
+                <ReferenceArea x1={aheadFrom} x2={lastT} fill={palette.line4} fillOpacity={0.12} stroke="none" ifOverflow="hidden" label={{ value: 'ahead', position: 'insideTopRight', fill: palette.axis, fontSize: 11 }} />
+              )}
               <Line dataKey="actual" stroke={palette.line1} strokeWidth={1.2} dot={false} isAnimationActive={false} />
               <Line dataKey="predicted" stroke={palette.line2} strokeWidth={1.2} dot={false} isAnimationActive={false} />
               <Line dataKey="ahead" stroke={palette.line4} strokeWidth={2} strokeDasharray="5 4" dot={{ r: 2 }} isAnimationActive={false} connectNulls />

@@ -38,3 +38,11 @@ export function metricUnit(metric: string | null): MetricUnit {
 export function metricLabel(metric: string | null): string {
   return metric === null ? '–' : metric.replaceAll('_', ' ');
 }
+
+/** A window resolution: 1 → "1 s", 300 → "5 min", 3600 → "1 h", 90 → "90 s". */
+export function formatResolution(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds <= 0) return '–';
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}

@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/error-banners.js';
 import { formatCount, formatDuration } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
 import { useModels } from '../../stores/models-store.js';
-import { metricLabel } from './metric-format.js';
+import { formatResolution, metricLabel } from './metric-format.js';
 import { ModelMetrics } from './model-metrics.js';
 import { reportFacts } from './report-facts.js';
 
@@ -27,11 +27,13 @@ export function ModelDetailPanel({ modelId }: { modelId: number }): JSX.Element 
         <span className={`badge model-${d.status}`}>{d.status}</span>
       </h3>
       {d.error !== null && <ErrorMessage message={d.error} />}
+      <div className="model-detail-body">
+      <div>
       <dl className="props">
         <dt>Target</dt>
         <dd>{metricLabel(d.target)}</dd>
         <dt>Resolution</dt>
-        <dd>{d.resolution === null ? '–' : formatDuration(d.resolution)}</dd>
+        <dd>{formatResolution(d.resolution)}</dd>
         <dt>Backend</dt>
         <dd data-testid="model-backend" data-backend={d.backend ?? ''}>
           {d.backend === null ? '–' : (BACKEND_NAMES[d.backend] ?? d.backend)}
@@ -57,11 +59,13 @@ export function ModelDetailPanel({ modelId }: { modelId: number }): JSX.Element 
           {facts.features.length} input features: {facts.features.join(', ')}
         </p>
       )}
+      </div>
       {d.evaluation !== null ? (
         <ModelMetrics evaluation={d.evaluation} target={d.target} />
       ) : (
         <p className="muted">{d.status === 'training' ? 'Metrics appear when training ends.' : 'No evaluation.'}</p>
       )}
+      </div>
     </section>
   );
 }
