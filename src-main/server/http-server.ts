@@ -1,7 +1,8 @@
 /**
  * `flowbench serve`: the workbench over HTTP and WebSocket for a browser and for e2e tests.
  * Static files of the built renderer, the API socket at /api/ws, uploads at /api/upload and
- * a health check at /api/health. Binds 127.0.0.1 by default; any other address needs a token.
+ * a health check at /api/health, the REST API (src-main/server/rest, documented at
+ * /api/openapi.json) and Prometheus metrics at /metrics. Binds 127.0.0.1 by default; any other address needs a token.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { packageRoot } from '../workbench/sources-handlers.js';
 import type { Workbench } from '../workbench/workbench.js';
 import { authorized, generateToken, isLoopbackHost, requestToken, sameOrigin, TOKEN_COOKIE } from './auth.js';
 import { sendText, serveStatic } from './static-files.js';
+import { createRestApi } from './rest/rest-api.js';
 import { DEFAULT_UPLOAD_LIMIT, handleUpload } from './upload.js';
 import { attachWebSocketApi } from './ws-api.js';
 
@@ -53,6 +55,7 @@ export async function startServer(opts: ServeOptions): Promise<Result<RunningSer
   const root = opts.rendererDir ?? join(packageRoot(), 'dist-renderer');
   const limit = opts.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT;
   const wb = opts.workbench;
+  const rest = createRestApi(wb);
 
   const server = createServer((req, res) => {
     route(req, res).catch((e: unknown) => {
@@ -70,6 +73,7 @@ export async function startServer(opts: ServeOptions): Promise<Result<RunningSer
     if (token !== null && requestToken(req) !== null && req.headers.cookie?.includes(`${TOKEN_COOKIE}=`) !== true) {
       res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
+    if (await rest.handle(req, res, path)) return;
     if (path === '/api/health') {
       sendText(res, 200, `${JSON.stringify({ ok: true })}\n`, 'application/json; charset=utf-8');
       return;
@@ -93,6 +97,7 @@ export async function startServer(opts: ServeOptions): Promise<Result<RunningSer
   });
   if (!listening.ok) {
     closeWs();
+    rest.close();
     return listening;
   }
   const port = listening.value.port;
@@ -102,6 +107,7 @@ export async function startServer(opts: ServeOptions): Promise<Result<RunningSer
     close: () =>
       new Promise<void>((resolve) => {
         closeWs();
+        rest.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

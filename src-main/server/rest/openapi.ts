@@ -1,0 +1,166 @@
+/**
+ * The OpenAPI 3 document of `flowbench serve`'s HTTP API, served at `GET /api/openapi.json`.
+ * Hand-written; rest-api.test.ts checks that every route is documented and every documented
+ * operation answers.
+ */
+import { WINDOW_ROW_COLUMNS } from '../../store/window-rows.js';
+import { EXPORT_FORMATS, EXPORT_TABLES } from '../../export/export-tables.js';
+
+const json = (schema: unknown): unknown => ({ 'application/json': { schema } });
+const ref = (name: string): unknown => ({ $ref: `#/components/schemas/${name}` });
+const error = (description: string): unknown => ({ description, content: json(ref('Error')) });
+const idParam = (description: string, schema: unknown): unknown => ({ name: 'id', in: 'path', required: true, description, schema });
+const queryParam = (name: string, description: string, schema: unknown): unknown => ({ name, in: 'query', required: false, description, schema });
+
+const errors = {
+  '400': error('A field or parameter is invalid; the message names it.'),
+  '401': { description: 'A token is required (server bound off loopback, or --token given): `Authorization: Bearer TOKEN`.' },
+};
+
+/** The document. */
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Flowbench',
+    version: '1',
+    description:
+      'Network traffic analysis over HTTP: open captures, read window metrics, follow jobs, export tables, scrape metrics. ' +
+      'Column names are snake_case data names; API objects use camelCase. Errors are `{ "error": { "code", "message" } }`. ' +
+      'JSON bodies are limited to 1 MiB and must be sent as application/json. The same API is on the WebSocket at /api/ws.',
+  },
+  security: [{}, { bearer: [] }],
+  paths: {
+    '/api/health': {
+      get: { summary: 'Liveness', responses: { '200': { description: 'Up', content: json({ type: 'object', properties: { ok: { type: 'boolean' } } }) } } },
+    },
+    '/api/upload': {
+      post: {
+        summary: 'Upload a capture file and open it',
+        parameters: [{ name: 'name', in: 'query', required: true, description: 'File name to keep', schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+        responses: { '200': { description: 'Ingest started', content: json(ref('JobStarted')) }, '413': error('Over the upload limit'), ...errors },
+      },
+    },
+    '/api/sources': {
+      get: { summary: 'List sources', responses: { '200': { description: 'Sources', content: json({ type: 'array', items: ref('Source') }) }, ...errors } },
+      post: {
+        summary: 'Open a capture file that is on the server',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object', required: ['path'], additionalProperties: false,
+            properties: { path: { type: 'string', description: 'Absolute path on the server' }, force: { type: 'boolean', description: 'Re-analyse even if stored' } },
+          }),
+        },
+        responses: {
+          '202': { description: 'Ingest queued; follow it at /api/jobs/{jobId}', content: json(ref('JobStarted')) },
+          '404': error('No such file'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+        },
+      },
+    },
+    '/api/sources/{id}': {
+      get: {
+        summary: 'One source',
+        parameters: [idParam('Source id', { type: 'integer', minimum: 1 })],
+        responses: { '200': { description: 'The source', content: json(ref('Source')) }, '404': error('No such source'), ...errors },
+      },
+    },
+    '/api/sources/{id}/windows': {
+      get: {
+        summary: 'Window rows of a source (as `flowbench query windows --json`)',
+        parameters: [
+          idParam('Source id', { type: 'integer', minimum: 1 }),
+          queryParam('from', 'Epoch seconds, inclusive', { type: 'number' }),
+          queryParam('to', 'Epoch seconds, exclusive', { type: 'number' }),
+          queryParam('resolution', 'Window seconds, or auto: the finest whose rows fit limit', { type: 'string', enum: ['1', '10', '60', 'auto'], default: 'auto' }),
+          queryParam('limit', 'Most rows', { type: 'integer', minimum: 1, maximum: 1_000_000, default: 10_000 }),
+          queryParam('fill', 'Also list empty windows', { type: 'boolean', default: false }),
+        ],
+        responses: {
+          '200': {
+            description: 'Rows in time order',
+            content: json({
+              type: 'object',
+              properties: { sourceId: { type: 'integer' }, resolution: { type: 'integer' }, rows: { type: 'array', items: ref('WindowRow') } },
+            }),
+          },
+          '404': error('No such source'), ...errors,
+        },
+      },
+    },
+    '/api/jobs/{id}': {
+      get: {
+        summary: 'Progress of a job (ingest, capture, training)',
+        parameters: [idParam('Job id, e.g. ingest-3', { type: 'string' })],
+        responses: { '200': { description: 'The job', content: json(ref('Job')) }, '404': error('No such job (or forgotten)'), ...errors },
+      },
+    },
+    '/api/export': {
+      post: {
+        summary: 'Export a table under the workspace folder (exports/DIR)',
+        requestBody: { required: true, content: json(ref('ExportRequest')) },
+        responses: {
+          '200': { description: 'Files written', content: json(ref('ExportResult')) },
+          '404': error('No such source'), '409': error('Another export is running'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+        },
+      },
+    },
+    '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3 document', content: json({ type: 'object' }) } } } },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (text exposition format 0.0.4)',
+        responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } }, ...errors },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object', required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+      },
+      JobStarted: { type: 'object', required: ['jobId'], properties: { jobId: { type: 'string' }, job: { type: 'string', description: 'URL of the job' } } },
+      Source: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' }, kind: { type: 'string', enum: ['file', 'capture', 'series'] }, displayName: { type: 'string' },
+          path: { type: 'string', nullable: true }, status: { type: 'string', enum: ['ingesting', 'complete', 'partial', 'failed'] },
+          packets: { type: 'integer' }, bytes: { type: 'integer' }, capturedBytes: { type: 'integer' },
+          firstTimestamp: { type: 'string', nullable: true }, lastTimestamp: { type: 'string', nullable: true }, error: { type: 'string', nullable: true },
+        },
+      },
+      Job: {
+        type: 'object',
+        properties: {
+          jobId: { type: 'string' }, kind: { type: 'string', enum: ['ingest', 'capture', 'train'] },
+          phase: { type: 'string', enum: ['queued', 'running', 'done', 'cancelled', 'failed'] }, sourceId: { type: 'integer', nullable: true },
+          bytesDone: { type: 'integer' }, bytesTotal: { type: 'integer' }, packets: { type: 'integer' }, etaSeconds: { type: 'number', nullable: true },
+          error: { nullable: true, allOf: [{ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }] },
+        },
+      },
+      WindowRow: {
+        type: 'object',
+        properties: Object.fromEntries(WINDOW_ROW_COLUMNS.map((c) => [c, { type: 'number', nullable: c !== 't' }])),
+      },
+      ExportRequest: {
+        type: 'object', required: ['format', 'table'], additionalProperties: false,
+        properties: {
+          format: { type: 'string', enum: [...EXPORT_FORMATS] },
+          table: { type: 'string', enum: [...EXPORT_TABLES] },
+          source: { type: 'integer', minimum: 1, description: 'One source (default: every source with rows)' },
+          dir: { type: 'string', description: 'Folder name under <workspace folder>/exports (default: a timestamp)' },
+          resolution: { type: 'integer', enum: [1, 10, 60], description: 'Windows only (default 1)' },
+        },
+      },
+      ExportResult: {
+        type: 'object',
+        properties: {
+          table: { type: 'string' }, format: { type: 'string' }, rows: { type: 'integer' },
+          dir: { type: 'string', description: 'Relative to the workspace folder' },
+          files: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, rows: { type: 'integer' } } } },
+        },
+      },
+    },
+  },
+} as const;
