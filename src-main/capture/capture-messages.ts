@@ -1,6 +1,7 @@
 /**
- * Messages between a capture session (parent) and its capture worker process. The worker is
- * a child process, not a worker_thread: cap-binding.ts explains why.
+ * Messages between a capture session (parent) and its capture worker process. The worker is a
+ * child process so that a capture's libpcap handle, kernel ring and read buffers live and die
+ * with it (capture.worker.ts).
  */
 import type { CaptureOptionError, CaptureOptions } from './capture-options.js';
 
@@ -9,17 +10,25 @@ export type ToCaptureWorker =
   | {
     readonly type: 'start';
     readonly options: CaptureOptions;
-    /** Records per batch before it is posted. */
+    /** Most records in one batch message (a read's packets are split into batches this size). */
     readonly batchPackets: number;
-    /** A partly filled batch is posted after this long (live view latency). */
+    /** pcap_set_timeout: the longest a packet waits in the kernel before the worker sees it (ms). */
     readonly flushMs: number;
-    /** Open the device with the filter, report, and exit without capturing. */
-    readonly validateOnly: boolean;
   }
   | { readonly type: 'stop' };
 
 /** Why a capture ended. */
 export type CaptureStopReason = 'count' | 'duration' | 'stopped' | 'signal' | 'parent_gone';
+
+/** libpcap's cumulative counters (pcap_stats), as the worker last read them. */
+export interface CaptureCounters {
+  /** Packets that passed the filter (on Linux lo each packet is seen twice, out and in). */
+  readonly received: number;
+  /** Packets that passed the filter and were lost because the kernel ring was full. */
+  readonly dropped: number;
+  /** Packets the interface or driver dropped, for any filter. */
+  readonly ifDropped: number;
+}
 
 /** Records captured since the previous batch, struct-of-arrays, record i at data[offset[i]..). */
 export interface CaptureBatchMessage {
@@ -35,20 +44,31 @@ export interface CaptureBatchMessage {
 
 /** Worker → parent. */
 export type FromCaptureWorker =
-  | { readonly type: 'started'; readonly linkType: number; readonly linkTypeName: string }
-  | { readonly type: 'validated' }
+  | { readonly type: 'started'; readonly linkType: number; readonly linkTypeName: string; readonly counters: CaptureCounters | null }
   | { readonly type: 'error'; readonly error: CaptureOptionError }
   | CaptureBatchMessage
-  | { readonly type: 'stopped'; readonly reason: CaptureStopReason; readonly packets: number; readonly bytes: number };
+  | { readonly type: 'counters'; readonly counters: CaptureCounters }
+  | {
+    readonly type: 'stopped'; readonly reason: CaptureStopReason; readonly packets: number; readonly bytes: number;
+    /** Null only when libpcap could not be asked at the end. */
+    readonly counters: CaptureCounters | null;
+  };
+
+function isCounters(c: unknown): c is CaptureCounters {
+  if (typeof c !== 'object' || c === null) return false;
+  const o = c as Record<string, unknown>;
+  return typeof o['received'] === 'number' && typeof o['dropped'] === 'number' && typeof o['ifDropped'] === 'number';
+}
 
 /** Checks a message from the worker process before the parent trusts its shape. */
 export function isFromCaptureWorker(m: unknown): m is FromCaptureWorker {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   switch (o['type']) {
-    case 'started': return typeof o['linkType'] === 'number' && typeof o['linkTypeName'] === 'string';
-    case 'validated': return true;
+    case 'started': return typeof o['linkType'] === 'number' && typeof o['linkTypeName'] === 'string'
+      && (o['counters'] === null || isCounters(o['counters']));
     case 'error': return typeof o['error'] === 'object' && o['error'] !== null;
+    case 'counters': return isCounters(o['counters']);
     case 'batch': {
       const n = o['count'];
       return typeof n === 'number' && o['data'] instanceof Uint8Array
@@ -57,7 +77,8 @@ export function isFromCaptureWorker(m: unknown): m is FromCaptureWorker {
         && o['offset'].length >= n && o['caplen'].length >= n && o['wirelen'].length >= n
         && o['tsSec'].length >= n && o['tsNsec'].length >= n;
     }
-    case 'stopped': return typeof o['packets'] === 'number' && typeof o['bytes'] === 'number' && typeof o['reason'] === 'string';
+    case 'stopped': return typeof o['packets'] === 'number' && typeof o['bytes'] === 'number' && typeof o['reason'] === 'string'
+      && (o['counters'] === null || isCounters(o['counters']));
     default: return false;
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linkTypeOfCapName } from './cap-binding.js';
-import { classifyOpenError, MAX_SNAPLEN, permissionMessage, validateCaptureOptions } from './capture-options.js';
+import { classifyOpenError, classifyPcapError, MAX_SNAPLEN, permissionMessage, validateCaptureOptions } from './capture-options.js';
+import { dltOfArphrd, linkTypeOfDlt, pcapError } from './pcap-live-binding.js';
 import { ringPath } from './pcapng-writer.js';
 
 test('defaults are filled and limits kept', () => {
@@ -55,12 +55,30 @@ test('an open failure after the device opened without the filter is a filter err
   assert.equal(classifyOpenError('lo', '', 'something else', false).code, 'io_error');
 });
 
-test("cap's link-type names map to LINKTYPE_ numbers", () => {
-  assert.equal(linkTypeOfCapName('ETHERNET'), 1);
-  assert.equal(linkTypeOfCapName('LINKTYPE_LINUX_SLL'), 113);
-  assert.equal(linkTypeOfCapName('RAW'), 101);
-  assert.equal(linkTypeOfCapName('Unknown linktype 276'), 276);
-  assert.equal(linkTypeOfCapName('bogus'), null);
+test("the addon's error kinds map to the field at fault, the permission one saying what to run", () => {
+  assert.deepEqual(classifyPcapError('lo', 'udp prt 1', pcapError('filter', "can't parse filter expression: syntax error")), {
+    field: 'filter', code: 'invalid_argument',
+    message: `filter: invalid capture filter "udp prt 1": can't parse filter expression: syntax error`,
+  });
+  const missing = classifyPcapError('nope0', '', pcapError('no_such_device', 'nope0: No such device exists'));
+  assert.equal(missing.field, 'interface');
+  assert.equal(missing.code, 'not_found');
+  assert.match(missing.message, /^interface: cannot open "nope0"/);
+  const perm = classifyPcapError('lo', '', pcapError('permission', "lo: You don't have permission to perform this capture on that device"));
+  assert.equal(perm.code, 'permission_denied');
+  assert.match(perm.message, /sudo setcap cap_net_raw,cap_net_admin=eip \/\S+/);
+});
+
+test('DLT values map to LINKTYPE_ numbers; Linux device types to the DLT a capture will get', () => {
+  assert.equal(linkTypeOfDlt(1), 1);
+  assert.equal(linkTypeOfDlt(12), 101);
+  assert.equal(linkTypeOfDlt(113), 113);
+  assert.equal(linkTypeOfDlt(276), 276);
+  assert.equal(dltOfArphrd(772, 'lo'), 1);
+  assert.equal(dltOfArphrd(1, 'eth0'), 1);
+  assert.equal(dltOfArphrd(65534, 'tun0'), 12);
+  assert.equal(dltOfArphrd(null, 'any'), 113);
+  assert.equal(dltOfArphrd(801, 'wpan0'), null);
 });
 
 test('ring file names number the files before the extension', () => {

@@ -1,11 +1,13 @@
 /**
  * Live-capture options and their validation. Field checks are pure; the BPF filter is
- * compiled by libpcap for the chosen device before the capture starts (capture-session.ts),
- * and its error names the `filter` field like every other option error here.
+ * compiled by libpcap, for the device's link type before the capture starts and again when
+ * the device opens (capture-session.ts), and its error names the `filter` field like every
+ * other option error here.
  */
 import { realpathSync } from 'node:fs';
 import type { AppError, Result } from '../../src-shared/result.js';
 import { err, ok } from '../../src-shared/result.js';
+import type { PcapOpenError } from './pcap-live-binding.js';
 
 /** What a live capture should do. */
 export interface CaptureOptions {
@@ -13,7 +15,7 @@ export interface CaptureOptions {
   readonly interface: string;
   /** BPF capture filter (pcap-filter(7)); '' captures everything. */
   readonly filter: string;
-  /** Bytes kept per packet (cap copies at most 65535; longer packets are cut to this). */
+  /** Bytes kept per packet (pcap_set_snaplen); longer packets are cut to this, `len` keeps their size. */
   readonly snaplen: number;
   /** Stop after this many seconds; null: no limit. */
   readonly durationSeconds: number | null;
@@ -31,14 +33,13 @@ export interface CaptureOptionError extends AppError {
   readonly field: CaptureField;
 }
 
-/** Largest snaplen cap can deliver: it opens every device with a 65535-byte snaplen. */
+/** Largest snaplen accepted (the IP maximum; libpcap itself would take up to 262144). */
 export const MAX_SNAPLEN = 65535;
 /**
- * Default kernel buffer. Not "bytes of packets": cap opens the device in immediate mode, so
- * libpcap uses a TPACKET_V2 ring of fixed-size slots sized by the 65535-byte snaplen (128 KiB a
- * slot on lo), whatever the packet size. 32 MiB holds 256 packets
- * (measured: `tcpdump --immediate-mode -B 32768 -s 65535` on a stopped reader keeps 256), i.e.
- * 10 ms at 25 k packets/s; a larger buffer buys little (bench/README.md, capture bench).
+ * Default kernel buffer (pcap_set_buffer_size). The device is opened without immediate mode,
+ * so libpcap uses a TPACKET_V3 ring whose blocks pack packets back to back: 32 MiB holds on
+ * the order of 10^5 small packets (with cap's immediate mode it held 256 on lo: one 128 KiB
+ * slot a packet). See docs/decisions/0003-capture-backend.md for the measured figures.
  */
 export const DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
 const MAX_BUFFER_BYTES = 1024 * 1024 * 1024;
@@ -109,7 +110,22 @@ export function isPermissionError(message: string): boolean {
   return /permission|not permitted|EPERM|EACCES/i.test(message);
 }
 
-/** A classified libpcap open failure: permission, missing device, bad filter or other. */
+/**
+ * A classified open failure of the pcap-live addon: its error code says which step failed
+ * (activation refused, no such device, the filter), so no guessing from the text is needed.
+ */
+export function classifyPcapError(device: string, filter: string, e: PcapOpenError): CaptureOptionError {
+  switch (e.kind) {
+    case 'permission': return { field: 'interface', code: 'permission_denied', message: permissionMessage(device, e.message) };
+    case 'no_such_device': return { field: 'interface', code: 'not_found', message: `interface: cannot open "${device}": ${oneLine(e.message)}` };
+    case 'not_up': return { field: 'interface', code: 'io_error', message: `interface: "${device}" is down: ${oneLine(e.message)}` };
+    case 'filter': return { field: 'filter', code: 'invalid_argument', message: `filter: invalid capture filter "${oneLine(filter)}": ${oneLine(e.message)}` };
+    case 'unavailable': return { field: 'interface', code: 'unsupported', message: e.message };
+    case 'other': return classifyOpenError(device, filter, e.message, false);
+  }
+}
+
+/** A libpcap open failure classified from its text: permission, missing device, bad filter or other. */
 export function classifyOpenError(device: string, filter: string, message: string, filterSuspect: boolean): CaptureOptionError {
   if (isPermissionError(message)) return { field: 'interface', code: 'permission_denied', message: permissionMessage(device, message) };
   if (/no such device|doesn't exist|not found|No such/i.test(message)) {

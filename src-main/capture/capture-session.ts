@@ -2,20 +2,23 @@
  * Parent side of a live capture: forks the capture worker process, hands it the options,
  * turns its batch messages into RawBatch records and reports how the capture ended.
  *
- * Each capture (and each filter validation) gets a fresh process, so starting and stopping
- * many times leaks no libpcap handle, poll handle or Buffer in the parent: they die with the
- * worker. Every wait has a deadline: a worker that does not answer is killed.
+ * Each capture gets a fresh process, so starting and stopping many times leaks no libpcap
+ * handle, kernel ring or read buffer in the parent: they die with the worker. Every wait has a
+ * deadline: a worker that does not answer is killed. Filter validation and the device probe
+ * need no worker: they compile (pcap_open_dead) or open and close at once, in this process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppError, Result } from '../../src-shared/result.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { RawBatch } from '../ingest/raw-batch.js';
-import type { CaptureBatchMessage, CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
+import type { CaptureBatchMessage, CaptureCounters, CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
 import { isFromCaptureWorker } from './capture-messages.js';
 import type { CaptureOptionError, CaptureOptions } from './capture-options.js';
+import { classifyPcapError, MAX_SNAPLEN } from './capture-options.js';
 import { findInterface } from './interfaces.js';
+import { compileFilter, dltOfArphrd, LiveHandle } from './pcap-live-binding.js';
 
 /** How a capture ended. */
 export interface CaptureEnd {
@@ -24,21 +27,29 @@ export interface CaptureEnd {
   /** Packets and wire bytes the worker captured (all were delivered unless `failed`). */
   readonly packets: number;
   readonly bytes: number;
-  /** Packets lost by the kernel or libpcap: null, cap does not report pcap_stats. */
+  /**
+   * Packets that matched the filter but were lost because the kernel ring was full (libpcap's
+   * ps_drop at the end; on Linux lo each lost packet counts twice, out and in). Null only
+   * when unknown: the worker failed or libpcap could not be asked — never a made-up 0.
+   */
   readonly dropped: number | null;
+  /** Packets the interface or driver dropped (ps_ifdrop, any filter); null when unknown. */
+  readonly interfaceDropped: number | null;
   readonly error: AppError | null;
 }
 
 /** Batching of the worker (defaults suit a live view refreshed every second). */
 export interface CaptureTuning {
   readonly batchPackets?: number;
+  /** pcap timeout (ms): the longest a packet waits in the kernel before the worker reads it. */
   readonly flushMs?: number;
   /** Deadline for the device to open (ms). */
   readonly startTimeoutMs?: number;
 }
 
 const DEFAULT_BATCH_PACKETS = 8192;
-const DEFAULT_FLUSH_MS = 100;
+/** 50 ms: short next to the 1 s live view, long enough for TPACKET_V3 blocks to fill at high rates. */
+const DEFAULT_FLUSH_MS = 50;
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 const STDERR_TAIL = 2048;
@@ -51,6 +62,7 @@ export class CaptureSession {
   private stopTimer: NodeJS.Timeout | undefined;
   private done = false;
   private nextRecord = 1;
+  private latest: CaptureCounters | null;
 
   constructor(
     private readonly worker: Worker,
@@ -58,18 +70,25 @@ export class CaptureSession {
     readonly linkType: number,
     readonly options: CaptureOptions,
     private readonly onBatch: (raw: RawBatch) => void,
+    counters: CaptureCounters | null,
   ) {
+    this.latest = counters;
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
     const child = worker.child;
     // 'close' (not 'exit'): it comes after the worker's pipes, IPC included, were drained.
     child.on('close', (code, signal) => {
       this.end({
-        reason: 'failed', packets: this.nextRecord - 1, bytes: 0, dropped: null,
+        reason: 'failed', packets: this.nextRecord - 1, bytes: 0, dropped: null, interfaceDropped: null,
         error: { code: 'internal', message: `capture worker exited unexpectedly (${signal ?? `code ${code ?? '?'}`})${tail(worker.stderrTail())}` },
       });
     });
     // Batches that arrived while start() was resolving are delivered first, in order.
     worker.setHandler((m) => this.onMessage(m));
+  }
+
+  /** libpcap's counters as the worker last posted them (about once a second); null until known. */
+  get counters(): CaptureCounters | null {
+    return this.latest;
   }
 
   private get child(): ChildProcess {
@@ -93,14 +112,20 @@ export class CaptureSession {
       case 'batch':
         this.onBatch(this.toRawBatch(m));
         return;
+      case 'counters':
+        this.latest = m.counters;
+        return;
       case 'stopped':
-        this.end({ reason: m.reason, packets: m.packets, bytes: m.bytes, dropped: null, error: null });
+        if (m.counters !== null) this.latest = m.counters;
+        this.end({
+          reason: m.reason, packets: m.packets, bytes: m.bytes, error: null,
+          dropped: m.counters?.dropped ?? null, interfaceDropped: m.counters?.ifDropped ?? null,
+        });
         return;
       case 'error':
-        this.end({ reason: 'failed', packets: this.nextRecord - 1, bytes: 0, dropped: null, error: m.error });
+        this.end({ reason: 'failed', packets: this.nextRecord - 1, bytes: 0, dropped: null, interfaceDropped: null, error: m.error });
         return;
       case 'started':
-      case 'validated':
         return;
     }
   }
@@ -152,7 +177,7 @@ export async function startCapture(
   if (!found.ok) return err({ ...found.error, field: 'interface' });
   const worker = spawnWorker();
   const first = await firstAnswer(worker, {
-    type: 'start', options, validateOnly: false,
+    type: 'start', options,
     batchPackets: tuning.batchPackets ?? DEFAULT_BATCH_PACKETS,
     flushMs: tuning.flushMs ?? DEFAULT_FLUSH_MS,
   }, tuning.startTimeoutMs ?? START_TIMEOUT_MS);
@@ -162,22 +187,43 @@ export async function startCapture(
     worker.child.kill('SIGKILL');
     return err({ field: 'interface', code: 'internal', message: `capture worker answered "${m.type}" to start` });
   }
-  return ok(new CaptureSession(worker, m.linkType, options, onBatch));
+  return ok(new CaptureSession(worker, m.linkType, options, onBatch, m.counters));
 }
 
 /**
- * Compiles `filter` for `device` with libpcap without capturing (the device is opened and
- * closed at once, so this needs the same privileges as a capture). Ok when valid.
+ * Checks `filter` for `device` before a capture: compiled by libpcap (pcap_open_dead +
+ * pcap_compile) for the link type the device will have, without opening it, so it needs no
+ * privileges. Ok when valid. A device whose link type cannot be told beforehand is checked
+ * as Ethernet; the capture compiles the filter again for the real link type when it opens.
  */
-export async function validateCaptureFilter(device: string, filter: string, bufferBytes = 1 << 20): Promise<Result<null, CaptureOptionError>> {
+export async function validateCaptureFilter(device: string, filter: string, snaplen = MAX_SNAPLEN): Promise<Result<null, CaptureOptionError>> {
   const found = findInterface(device);
   if (!found.ok) return err({ ...found.error, field: 'interface' });
-  const worker = spawnWorker();
-  const options: CaptureOptions = { interface: device, filter, snaplen: 65535, durationSeconds: null, count: null, bufferBytes };
-  const first = await firstAnswer(worker, { type: 'start', options, validateOnly: true, batchPackets: 1, flushMs: 1000 }, START_TIMEOUT_MS);
-  if (!first.ok) return first;
-  return first.value.type === 'validated' ? ok(null)
-    : err({ field: 'interface', code: 'internal', message: `capture worker answered "${first.value.type}" to validate` });
+  const dlt = dltOfArphrd(arphrdType(device), device) ?? 1;
+  const r = compileFilter(dlt, snaplen, filter);
+  return r.ok ? ok(null) : err(classifyPcapError(device, filter, r.error));
+}
+
+/**
+ * Whether this process may capture on `device`: opens it with libpcap and closes it at once
+ * (no packet is read). The error says what to grant when the OS refuses.
+ */
+export function probeCapture(device: string): Result<null, CaptureOptionError> {
+  const opened = LiveHandle.open({ device, filter: '', snaplen: 256, bufferBytes: 1 << 20, promisc: false, timeoutMs: 50 });
+  if (!opened.ok) return err(classifyPcapError(device, '', opened.error));
+  opened.value.close();
+  return ok(null);
+}
+
+/** The device's ARPHRD_ type on Linux (/sys/class/net/IF/type), or null. */
+function arphrdType(device: string): number | null {
+  if (process.platform !== 'linux' || device.includes('/') || device.startsWith('.')) return null;
+  try {
+    const v = Number.parseInt(readFileSync(`/sys/class/net/${device}/type`, 'utf8').trim(), 10);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A forked worker whose messages queue until a handler takes them (none is ever lost between handlers). */
@@ -242,7 +288,7 @@ function firstAnswer(worker: Worker, start: ToCaptureWorker, timeoutMs: number):
     };
     const onMessage = (m: FromCaptureWorker): void => {
       if (m.type === 'error') settle(err(m.error));
-      else if (m.type === 'started' || m.type === 'validated') settle(ok(m));
+      else if (m.type === 'started') settle(ok(m));
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => settle(err({
       field: 'interface', code: 'internal',

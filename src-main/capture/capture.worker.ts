@@ -1,25 +1,31 @@
 /**
  * Capture worker: a child process (forked by capture-session.ts) that opens one device with
- * cap on its own main thread, copies each packet into a struct-of-arrays batch and posts the
- * batch to the parent every `batchPackets` records or `flushMs` milliseconds.
+ * the pcap-live addon and posts what it reads to the parent as struct-of-arrays batches.
+ *
+ * Reads are pipelined over two buffers: while the parent-bound copy of one read's records is
+ * made and posted, the addon already fills the other buffer on a libuv pool thread, so the
+ * kernel ring is drained continuously. A read returns as soon as packets are ready, or after
+ * `flushMs` (the pcap timeout, which also bounds how long a packet waits in a TPACKET_V3
+ * block) with none.
  *
  * Invariants:
- * - The Buffer handed to `cap.open` and the Cap object stay referenced (`keepAlive`) until the
- *   process exits: cap holds only a raw pointer to the Buffer.
- * - A failed `open` is never followed by `close()` on the same object (cap would stop a poll
- *   handle it never started); the process exits instead, which releases everything.
- * - Timestamps are taken when the packet reaches JavaScript (cap does not pass on libpcap's
- *   header), at microsecond resolution; the original length is the copied length (cap does
- *   not pass on `len` either; snaplen is applied here, so a cut packet keeps its full length).
+ * - A buffer is touched by JS only after the read that filled it settled (the addon holds a
+ *   reference to it until then); exactly one read is pending at a time.
+ * - pcap_stats is read only between reads (the addon refuses during one), at most once a second,
+ *   and once more after the last read, before close.
+ * - Timestamps and original lengths are libpcap's (ns where the device offers them).
+ * - A separate process (not a worker_thread) keeps a capture's handle, ring and buffers out of
+ *   the app process: whatever the capture leaves behind dies with it.
  */
-import { loadCap, linkTypeOfCapName, type CapHandle } from './cap-binding.js';
-import { classifyOpenError, MAX_SNAPLEN, type CaptureOptionError, type CaptureOptions } from './capture-options.js';
-import type { CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
+import { classifyPcapError, type CaptureOptionError, type CaptureOptions } from './capture-options.js';
+import type { CaptureCounters, CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
+import { forEachRecord, LiveHandle, linkTypeOfDlt } from './pcap-live-binding.js';
 
-/** Bytes of packet data per batch (a batch is also posted when full). */
-const BATCH_DATA_BYTES = 4 * 1024 * 1024;
+/** Bytes of each of the two read buffers (at least one record of the largest packet). */
+const READ_BUFFER_BYTES = 8 * 1024 * 1024;
+/** How often libpcap's drop counters are read and posted. */
+const COUNTERS_INTERVAL_MS = 1000;
 
-const keepAlive: unknown[] = [];
 let session: LiveCapture | undefined;
 
 function send(m: FromCaptureWorker, then?: () => void): void {
@@ -34,119 +40,138 @@ function exitAfter(m: FromCaptureWorker): void {
   send(m, () => process.exit(0));
 }
 
-/** Opens the device; on failure tells a bad filter from a refused or missing device. */
-function openDevice(options: CaptureOptions): { handle: CapHandle; buffer: Buffer; linkName: string } | CaptureOptionError {
-  const cap = loadCap();
-  if (!cap.ok) return { field: 'interface', code: cap.error.code, message: cap.error.message };
-  const handle = new cap.value.Cap();
-  // Room for the largest packet cap copies: it never truncates against this buffer.
-  const buffer = Buffer.alloc(MAX_SNAPLEN + 1);
-  keepAlive.push(handle, buffer);
-  try {
-    const linkName = handle.open(options.interface, options.filter, options.bufferBytes, buffer);
-    return { handle, buffer, linkName };
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (options.filter === '') return classifyOpenError(options.interface, '', message, false);
-    // Same device without the filter: if that opens, the filter was what libpcap refused.
-    const probe = new cap.value.Cap();
-    const probeBuffer = Buffer.alloc(MAX_SNAPLEN + 1);
-    keepAlive.push(probe, probeBuffer);
-    try {
-      probe.open(options.interface, '', 65536, probeBuffer);
-      probe.close();
-      return classifyOpenError(options.interface, options.filter, message, true);
-    } catch (e2) {
-      return classifyOpenError(options.interface, options.filter, e2 instanceof Error ? e2.message : String(e2), false);
-    }
-  }
+/** Opens the device with the filter; the addon says which step failed. */
+function openDevice(options: CaptureOptions, timeoutMs: number): LiveHandle | CaptureOptionError {
+  const opened = LiveHandle.open({
+    device: options.interface,
+    filter: options.filter,
+    snaplen: options.snaplen,
+    bufferBytes: options.bufferBytes,
+    promisc: true,
+    timeoutMs,
+  });
+  return opened.ok ? opened.value : classifyPcapError(options.interface, options.filter, opened.error);
 }
 
-/** One running capture: the batch being filled and the limits. */
+function counters(handle: LiveHandle): CaptureCounters | null {
+  const s = handle.stats();
+  return s.ok ? s.value : null;
+}
+
+/** One running capture: the read loop, the limits and the totals. */
 class LiveCapture {
-  private readonly data = new Uint8Array(BATCH_DATA_BYTES);
-  private readonly offset: Uint32Array;
-  private readonly caplen: Uint32Array;
-  private readonly wirelen: Uint32Array;
-  private readonly tsSec: Float64Array;
-  private readonly tsNsec: Uint32Array;
-  private n = 0;
-  private pos = 0;
+  private readonly buffers: [Uint8Array, Uint8Array];
   private packets = 0;
   private bytes = 0;
-  private stopping = false;
+  private stopReason: CaptureStopReason | null = null;
+  private lastCounters = 0;
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly handle: CapHandle,
-    private readonly buffer: Buffer,
+    private readonly handle: LiveHandle,
     private readonly options: CaptureOptions,
     private readonly batchPackets: number,
-    flushMs: number,
   ) {
-    this.offset = new Uint32Array(batchPackets);
-    this.caplen = new Uint32Array(batchPackets);
-    this.wirelen = new Uint32Array(batchPackets);
-    this.tsSec = new Float64Array(batchPackets);
-    this.tsNsec = new Uint32Array(batchPackets);
-    handle.on('packet', (nbytes) => this.onPacket(nbytes));
-    this.timers.push(setInterval(() => this.flush(), flushMs));
+    const size = Math.max(READ_BUFFER_BYTES, handle.minReadBytes);
+    // Fresh ArrayBuffers: 4-byte aligned, as the record layout needs.
+    this.buffers = [new Uint8Array(new ArrayBuffer(size)), new Uint8Array(new ArrayBuffer(size))];
     if (options.durationSeconds !== null) {
       this.timers.push(setTimeout(() => this.stop('duration'), options.durationSeconds * 1000));
     }
   }
 
-  private onPacket(nbytes: number): void {
-    if (this.stopping) return;
-    const ms = performance.timeOrigin + performance.now();
-    const snaplen = this.options.snaplen;
-    const keep = nbytes < snaplen ? nbytes : snaplen;
-    if (this.n === this.batchPackets || this.pos + keep > this.data.length) this.flush();
-    const i = this.n;
-    this.buffer.copy(this.data, this.pos, 0, keep);
-    this.offset[i] = this.pos;
-    this.caplen[i] = keep;
-    this.wirelen[i] = nbytes;
-    const sec = Math.floor(ms / 1000);
-    let usec = Math.floor((ms - sec * 1000) * 1000);
-    if (usec < 0) usec = 0; else if (usec > 999_999) usec = 999_999;
-    this.tsSec[i] = sec;
-    this.tsNsec[i] = usec * 1000;
-    this.n = i + 1;
-    this.pos += keep;
-    this.packets++;
-    this.bytes += nbytes;
+  /** Reads until stopped; then posts the last records, the final counters, and exits. */
+  async run(): Promise<void> {
+    let current = 0;
+    let pending = this.handle.read(this.buffers[current]!);
+    for (;;) {
+      let n: number;
+      try {
+        n = await pending;
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      const filled = this.buffers[current]!;
+      const last = this.stopReason !== null;
+      if (!last) {
+        this.postCountersEverySecond();
+        current ^= 1;
+        pending = this.handle.read(this.buffers[current]!);
+      }
+      this.deliver(filled, n);
+      if (last) break;
+    }
+    for (const t of this.timers) clearTimeout(t);
+    const final = counters(this.handle);
+    this.handle.close();
+    exitAfter({ type: 'stopped', reason: this.stopReason ?? 'stopped', packets: this.packets, bytes: this.bytes, counters: final });
+  }
+
+  private postCountersEverySecond(): void {
+    const now = performance.now();
+    if (now - this.lastCounters < COUNTERS_INTERVAL_MS) return;
+    this.lastCounters = now;
+    const c = counters(this.handle);
+    if (c !== null) send({ type: 'counters', counters: c });
+  }
+
+  /** Posts a read's records (up to the count limit) in batches of at most `batchPackets`. */
+  private deliver(buffer: Uint8Array, n: number): void {
     const limit = this.options.count;
+    let take = n;
+    if (limit !== null) take = Math.min(n, Math.max(0, limit - this.packets));
+    if (take === 0) return;
+    let i = 0;
+    let batch = this.newBatch(Math.min(take, this.batchPackets));
+    let start = 0;
+    let k = 0;
+    let end = 0;
+    forEachRecord(buffer, take, (dataOffset, caplen, len, tsSec, tsNsec) => {
+      if (k === batch.count) {
+        this.post(batch, buffer, start, end);
+        batch = this.newBatch(Math.min(take - i, this.batchPackets));
+        start = dataOffset - 16;
+        k = 0;
+      }
+      batch.offset[k] = dataOffset - start;
+      batch.caplen[k] = caplen;
+      batch.wirelen[k] = len;
+      batch.tsSec[k] = tsSec;
+      batch.tsNsec[k] = tsNsec;
+      end = dataOffset + caplen;
+      this.bytes += len;
+      k++;
+      i++;
+    });
+    this.post(batch, buffer, start, end);
+    this.packets += take;
     if (limit !== null && this.packets >= limit) this.stop('count');
   }
 
-  /** Posts the filled part of the batch (copies, so the arrays are reused at once). */
-  flush(): void {
-    const n = this.n;
-    if (n === 0) return;
-    send({
-      type: 'batch',
-      count: n,
-      data: this.data.slice(0, this.pos),
-      offset: this.offset.slice(0, n),
-      caplen: this.caplen.slice(0, n),
-      wirelen: this.wirelen.slice(0, n),
-      tsSec: this.tsSec.slice(0, n),
-      tsNsec: this.tsNsec.slice(0, n),
-    });
-    this.n = 0;
-    this.pos = 0;
+  private newBatch(count: number): Omit<Extract<FromCaptureWorker, { type: 'batch' }>, 'data'> {
+    return {
+      type: 'batch', count,
+      offset: new Uint32Array(count), caplen: new Uint32Array(count), wirelen: new Uint32Array(count),
+      tsSec: new Float64Array(count), tsNsec: new Uint32Array(count),
+    };
   }
 
-  /** Closes the device, posts what is left and the totals, then exits. Idempotent. */
-  stop(reason: CaptureStopReason): void {
-    if (this.stopping) return;
-    this.stopping = true;
+  /** Posts a batch with a copy of its records' bytes (the read buffer is reused at once). */
+  private post(batch: Omit<Extract<FromCaptureWorker, { type: 'batch' }>, 'data'>, buffer: Uint8Array, start: number, end: number): void {
+    send({ ...batch, data: buffer.slice(start, end) });
+  }
+
+  private fail(e: unknown): void {
     for (const t of this.timers) clearTimeout(t);
-    // Safe inside the packet callback: cap finishes its dispatch loop, then closes.
     this.handle.close();
-    this.flush();
-    exitAfter({ type: 'stopped', reason, packets: this.packets, bytes: this.bytes });
+    const message = e instanceof Error ? e.message : String(e);
+    exitAfter({ type: 'error', error: { field: 'interface', code: 'io_error', message: `interface: capture on "${this.options.interface}" failed: ${message}` } });
+  }
+
+  /** Ends the read loop after the pending read (at most `flushMs` away); its packets are kept. */
+  stop(reason: CaptureStopReason): void {
+    this.stopReason ??= reason;
   }
 }
 
@@ -157,23 +182,15 @@ function onMessage(m: ToCaptureWorker): void {
     return;
   }
   if (session !== undefined) return;
-  const opened = openDevice(m.options);
-  if (!('handle' in opened)) {
+  const opened = openDevice(m.options, m.flushMs);
+  if (!(opened instanceof LiveHandle)) {
     exitAfter({ type: 'error', error: opened });
     return;
   }
-  if (m.validateOnly) {
-    opened.handle.close();
-    exitAfter({ type: 'validated' });
-    return;
-  }
-  const linkType = linkTypeOfCapName(opened.linkName);
-  if (linkType === null) {
-    exitAfter({ type: 'error', error: { field: 'interface', code: 'unsupported', message: `interface: "${m.options.interface}" has a link type cap cannot name (${opened.linkName})` } });
-    return;
-  }
-  session = new LiveCapture(opened.handle, opened.buffer, m.options, m.batchPackets, m.flushMs);
-  send({ type: 'started', linkType, linkTypeName: opened.linkName });
+  const start = counters(opened);
+  session = new LiveCapture(opened, m.options, m.batchPackets);
+  send({ type: 'started', linkType: linkTypeOfDlt(opened.info.dlt), linkTypeName: opened.info.dltName ?? `DLT ${opened.info.dlt}`, counters: start });
+  void session.run();
 }
 
 process.on('message', (m) => onMessage(m as ToCaptureWorker));

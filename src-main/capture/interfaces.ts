@@ -1,14 +1,16 @@
 /**
  * Local capture interfaces with their addresses and flags (up, running, loopback).
  *
- * Names and addresses come from libpcap (through cap); cap passes on only the loopback flag,
- * so on Linux `up` is read from /sys/class/net/IF/flags (IFF_UP) and `running` from its
- * `carrier` (the sysfs flags omit IFF_RUNNING, which the kernel derives from it). A flag
- * that cannot be known (a pseudo-device such as `any`, another OS) is null, never false.
+ * Names, addresses and the loopback flag come from libpcap's pcap_findalldevs (pcap-live addon).
+ * On Linux `up` is read from /sys/class/net/IF/flags (IFF_UP) and `running` from its `carrier`
+ * (the sysfs flags omit IFF_RUNNING, which the kernel derives from it) rather than from
+ * libpcap's PCAP_IF_UP/RUNNING, because libpcap also marks pseudo-devices such as `any` or
+ * `nflog` up and running: a flag that cannot be known (pseudo-device, another OS) is null,
+ * never false and never a guess.
  */
 import { readFileSync } from 'node:fs';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { loadCap, type CapDevice } from './cap-binding.js';
+import { findAllDevs, PCAP_IF, type PcapDevice } from './pcap-live-binding.js';
 
 /** One address of an interface. */
 export interface InterfaceAddress {
@@ -35,15 +37,9 @@ const IFF_LOOPBACK = 0x8;
 
 /** Lists the interfaces libpcap can capture on, in libpcap's order. */
 export function listInterfaces(): Result<CaptureInterface[]> {
-  const cap = loadCap();
-  if (!cap.ok) return cap;
-  let devices: CapDevice[];
-  try {
-    devices = cap.value.Cap.deviceList();
-  } catch (e) {
-    return err({ code: 'io_error', message: `cannot list capture interfaces: ${e instanceof Error ? e.message : String(e)}` });
-  }
-  return ok(devices.map(toInterface));
+  const devices = findAllDevs();
+  if (!devices.ok) return devices;
+  return ok(devices.value.map(toInterface));
 }
 
 /**
@@ -59,18 +55,18 @@ export function findInterface(name: string): Result<CaptureInterface> {
   return err({ code: 'not_found', message: `interface: no capture interface named "${name}" (available: ${names || 'none'})` });
 }
 
-function toInterface(d: CapDevice): CaptureInterface {
+function toInterface(d: PcapDevice): CaptureInterface {
   const sys = sysFlags(d.name);
   const addresses: InterfaceAddress[] = [];
   for (const a of d.addresses) {
-    if (a.addr === undefined) continue;
-    addresses.push({ family: a.addr.includes(':') ? 'IPv6' : 'IPv4', address: a.addr, netmask: a.netmask ?? null });
+    if (a.addr === null) continue;
+    addresses.push({ family: a.family, address: a.addr, netmask: a.netmask });
   }
   return {
     name: d.name,
-    description: d.description ?? null,
+    description: d.description,
     addresses,
-    loopback: d.flags === 'PCAP_IF_LOOPBACK' || (sys !== null && (sys & IFF_LOOPBACK) !== 0),
+    loopback: (d.flags & PCAP_IF.LOOPBACK) !== 0 || (sys !== null && (sys & IFF_LOOPBACK) !== 0),
     up: sys === null ? null : (sys & IFF_UP) !== 0,
     running: sys === null ? null : (sys & IFF_UP) !== 0 && carrier(d.name),
   };

@@ -55,8 +55,14 @@ export interface LiveStatus {
   readonly bitsPerSecond: number;
   /** Bytes written to the recording so far; null without one. */
   readonly fileBytes: number | null;
-  /** Packets lost by the kernel / libpcap: null, cap cannot tell (never reported as 0). */
+  /**
+   * Packets that matched the filter but were lost in the kernel (libpcap's ps_drop, as of the
+   * worker's last report, about once a second; on Linux lo each lost packet counts twice).
+   * Null only while unknown (libpcap could not be asked), never reported as 0 then.
+   */
   readonly dropped: number | null;
+  /** Packets dropped by the interface or driver, for any filter (ps_ifdrop); null when unknown. */
+  readonly interfaceDropped: number | null;
 }
 
 /** How a live capture ended (the CLI's `--json` object plus details). */
@@ -67,7 +73,10 @@ export interface LiveOutcome {
   readonly packets: number;
   readonly bytes: number;
   readonly durationSeconds: number;
+  /** libpcap's ps_drop at the end; null when unknown (the capture failed). */
   readonly dropped: number | null;
+  /** libpcap's ps_ifdrop at the end; null when unknown. */
+  readonly interfaceDropped: number | null;
   /** The first recording file, or null without --pcap. */
   readonly pcap: string | null;
   readonly pcapFiles: readonly string[];
@@ -159,7 +168,8 @@ export async function runLiveCapture(db: Database.Database, options: LiveCapture
       packetsPerSecond: dt > 0 ? (packets - last.packets) / dt : 0,
       bitsPerSecond: dt > 0 ? ((bytes - last.bytes) * 8) / dt : 0,
       fileBytes: pcap === null ? null : pcap.recording().bytes,
-      dropped: null,
+      dropped: session.counters?.dropped ?? null,
+      interfaceDropped: session.counters?.ifDropped ?? null,
     };
     last = { t: now, packets, bytes };
     return s;
@@ -204,6 +214,7 @@ export async function runLiveCapture(db: Database.Database, options: LiveCapture
     bytes: final.totals.bytes,
     durationSeconds,
     dropped: end.dropped,
+    interfaceDropped: end.interfaceDropped,
     pcap: files[0] ?? null,
     pcapFiles: files,
     reason: end.reason,
