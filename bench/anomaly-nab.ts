@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importSeries } from '../src-main/ingest/series-import.js';
 import { DEFAULT_CONTAMINATION, trainDetector } from '../src-main/ml/anomaly/detector.js';
+import type { FeatureForm } from '../src-main/ml/anomaly/window-features.js';
 import { loadSourceWindows } from '../src-main/ml/anomaly/source-windows.js';
 import { openWorkspace } from '../src-main/store/workspace.js';
 import { corpusDir } from './bench-paths.js';
@@ -48,7 +49,10 @@ async function runSeries(dir: string, name: string, ranges: readonly (readonly [
     if (!imported.ok) throw new Error(imported.error.message);
     const loaded = loadSourceWindows(ws.value.db, imported.value.sourceId);
     if (!loaded.ok) throw new Error(loaded.error.message);
-    const rolling = arg('--rolling');
+    const rolling = arg("--rolling");
+    const forms = arg("--forms");
+    const log = arg("--log");
+    const longW = arg("--long");
     const seed = arg('--seed');
     const contamination = arg('--contamination');
     const { results } = trainDetector(loaded.value.rows, {
@@ -58,6 +62,9 @@ async function runSeries(dir: string, name: string, ranges: readonly (readonly [
       contamination: contamination === undefined ? DEFAULT_CONTAMINATION : Number(contamination),
       ...(rolling === undefined ? {} : { rollingWindow: Number(rolling) }),
       ...(seed === undefined ? {} : { seed: Number(seed) }),
+      ...(forms === undefined ? {} : { forms: forms.split(",") as FeatureForm[] }),
+      ...(log === undefined ? {} : { logScale: log === "1" }),
+      ...(longW === undefined ? {} : { longWindow: Number(longW) }),
     });
     const spans = ranges.map(([a, b]) => [nabTime(a), nabTime(b)] as const);
     const inside = (t: number): boolean => spans.some(([a, b]) => t >= a && t <= b);

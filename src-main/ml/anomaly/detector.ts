@@ -24,7 +24,7 @@ import {
   fitIsolationForest, pathAttribution, scoreIsolationForest, type IsolationForestModel, type IsolationForestOptions,
 } from './isolation-forest.js';
 import {
-  buildWindowFeatures, featureBase, fitWindowFeatures, median, quantileSorted, robustSpread, type WindowFeatureSpec, type WindowValues,
+  buildWindowFeatures, featureBase, fitWindowFeatures, median, quantileSorted, robustSpread, type FeatureForm, type WindowFeatureSpec, type WindowValues,
 } from './window-features.js';
 
 /** Default share of training windows flagged. */
@@ -99,6 +99,9 @@ export interface DetectorOptions extends IsolationForestOptions {
   readonly columns?: readonly string[];
   readonly fillGaps?: boolean;
   readonly rollingWindow?: number;
+  readonly forms?: readonly FeatureForm[];
+  readonly logScale?: boolean;
+  readonly longWindow?: number;
 }
 
 /** Trains on the rows (a source or a time range of it) and returns the model and the training windows' results. */
@@ -110,6 +113,9 @@ export function trainDetector(rows: readonly WindowValues[], options: DetectorOp
     ...(options.columns === undefined ? {} : { columns: options.columns }),
     ...(options.fillGaps === undefined ? {} : { fillGaps: options.fillGaps }),
     ...(options.rollingWindow === undefined ? {} : { rollingWindow: options.rollingWindow }),
+    ...(options.forms === undefined ? {} : { forms: options.forms }),
+    ...(options.logScale === undefined ? {} : { logScale: options.logScale }),
+    ...(options.longWindow === undefined ? {} : { longWindow: options.longWindow }),
   });
   const { matrix } = features;
   if (matrix.rows < 2) throw new Error(`need at least 2 windows to train, got ${matrix.rows}`);
@@ -210,12 +216,16 @@ function robustZ(x: number, s: FeatureStat): number {
   return Math.max(-Z_CAP, Math.min(Z_CAP, z));
 }
 
-function driverText(column: string, form: 'value' | 'vs_recent' | 'recent_z', z: number, value: number): string {
+function driverText(column: string, form: FeatureForm, z: number, value: number): string {
   const times = (k: number): string => (k >= Z_CAP ? `${Z_CAP}+×` : `${k < 10 ? k.toFixed(1) : Math.round(k)}×`);
+  const dir = z >= 0 ? 'above' : 'below';
   switch (form) {
-    case 'value': return `${column} ${times(Math.abs(z))} ${z >= 0 ? 'above' : 'below'} its usual range`;
-    case 'vs_recent': return `${column} ${times(Math.abs(z))} ${z >= 0 ? 'above' : 'below'} its recent level`;
+    case 'value': return `${column} ${times(Math.abs(z))} ${dir} its usual range`;
+    case 'vs_recent': return `${column} ${times(Math.abs(z))} ${dir} its recent level`;
     case 'recent_z': return `${column} ${times(Math.abs(value))} its recent spread ${value >= 0 ? 'above' : 'below'} its recent level`;
+    case 'recent_mean': return `recent mean of ${column} ${times(Math.abs(z))} ${dir} its usual range`;
+    case 'recent_max': return `recent peak of ${column} ${times(Math.abs(z))} ${dir} its usual range`;
+    case 'recent_std': return `recent variability of ${column} ${times(Math.abs(z))} ${dir} its usual range`;
   }
 }
 
