@@ -184,10 +184,47 @@ CREATE INDEX flows_sort_duration ON flows (source_id, duration);
 CREATE INDEX flows_sort_handshake_rtt ON flows (source_id, handshake_rtt IS NULL, handshake_rtt);
 `;
 
+/**
+ * Models (forecast now; anomaly and classify later) and their stored predictions. A model's
+ * files live in `<workspace dir>/models/<id>/` (`dir`); evaluation, report and history are
+ * JSON documents of the model (docs/decisions/0002-model-files.md). Predictions are one-step-
+ * ahead values per (model, source, window start t); removing a model or a source removes them.
+ */
+const v3Sql = `
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  task TEXT NOT NULL CHECK (task IN ('forecast', 'anomaly', 'classify')),
+  status TEXT NOT NULL CHECK (status IN ('training', 'ready', 'failed')),
+  source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL,
+  target TEXT,
+  resolution REAL,
+  backend TEXT,
+  created_at INTEGER NOT NULL,
+  evaluation TEXT,
+  report TEXT,
+  history TEXT NOT NULL DEFAULT '[]',
+  error TEXT,
+  dir TEXT
+);
+CREATE INDEX models_source ON models (source_id);
+
+CREATE TABLE predictions (
+  model_id INTEGER NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  t REAL NOT NULL,
+  actual REAL,
+  predicted REAL,
+  PRIMARY KEY (model_id, source_id, t)
+) WITHOUT ROWID;
+CREATE INDEX predictions_source ON predictions (source_id);
+`;
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
   { version: 2, name: 'flows view sort and client-port indexes', up: (db) => db.exec(v2Sql) },
+  { version: 3, name: 'models and predictions', up: (db) => db.exec(v3Sql) },
 ];
 
 /** The schema version this code expects. */

@@ -12,6 +12,7 @@ import { loadCap } from '../capture/cap-binding.js';
 import { validateCaptureOptions } from '../capture/capture-options.js';
 import { runLiveCapture } from '../capture/live-capture.js';
 import type { LiveStatus } from '../capture/live-capture.js';
+import type { WindowAggregateRow } from '../analysis/window-aggregate-row.js';
 import type { WorkbenchContext } from './context.js';
 
 interface RunningCapture {
@@ -19,9 +20,17 @@ interface RunningCapture {
   readonly done: Promise<void>;
 }
 
+/** Someone watching a running capture's window rows (live model predictions). */
+export interface WindowObserver {
+  onWindows(rows: readonly WindowAggregateRow[]): void;
+  /** The capture ended. */
+  onEnd(): void;
+}
+
 /** The live captures of one workbench. */
 export class CaptureJobs {
   private readonly running = new Map<string, RunningCapture>();
+  private readonly observers = new Map<string, Set<WindowObserver>>();
 
   constructor(private readonly ctx: WorkbenchContext) {}
 
@@ -59,6 +68,9 @@ export class CaptureJobs {
       capture: options.value,
       recording: { path },
       signal: controller.signal,
+      onWindows: (rows) => {
+        for (const o of this.observers.get(job.jobId) ?? []) o.onWindows(rows);
+      },
       onStarted: (info) => {
         sourceId = info.sourceId;
         jobs.update(job.jobId, { phase: 'running', sourceId });
@@ -87,6 +99,9 @@ export class CaptureJobs {
       },
     ).finally(() => {
       this.running.delete(job.jobId);
+      const watching = this.observers.get(job.jobId);
+      this.observers.delete(job.jobId);
+      for (const o of watching ?? []) o.onEnd();
       emit('sources.changed', { sourceId });
     });
     this.running.set(job.jobId, { controller, done });
@@ -99,6 +114,18 @@ export class CaptureJobs {
     if (r === undefined) return false;
     r.controller.abort();
     return true;
+  }
+
+  /** Watches the window rows of a running capture; the unsubscribe function, or null when no such capture runs. */
+  observeWindows(jobId: string, observer: WindowObserver): (() => void) | null {
+    if (!this.running.has(jobId)) return null;
+    let set = this.observers.get(jobId);
+    if (set === undefined) {
+      set = new Set();
+      this.observers.set(jobId, set);
+    }
+    set.add(observer);
+    return () => void this.observers.get(jobId)?.delete(observer);
   }
 
   /** Stops every capture and waits for them to end. */

@@ -8,6 +8,7 @@ import { ChartQueries } from '../store/chart-queries.js';
 import { ConversationsRepo } from '../store/conversations-repo.js';
 import { FlowQueries } from '../store/flow-queries.js';
 import { FlowsRepo } from '../store/flows-repo.js';
+import { ModelsRepo } from '../store/models-repo.js';
 import { RangeTotalsQuery } from '../store/range-totals.js';
 import { SourcesRepo } from '../store/sources-repo.js';
 import { StatsRepo } from '../store/stats-repo.js';
@@ -30,6 +31,7 @@ export class WorkbenchContext {
   readonly totals: RangeTotalsQuery;
   readonly stats: StatsRepo;
   readonly talkers: TalkerQueries;
+  readonly models: ModelsRepo;
   readonly jobs: JobRegistry;
   readonly ingest: IngestQueue;
 
@@ -48,6 +50,9 @@ export class WorkbenchContext {
     this.totals = new RangeTotalsQuery(db);
     this.stats = new StatsRepo(db);
     this.talkers = new TalkerQueries(db);
+    this.models = new ModelsRepo(db);
+    // A model left `training` by a closed workbench cannot finish any more.
+    this.models.failInterrupted();
     this.jobs = new JobRegistry(emit);
     this.ingest = new IngestQueue(workspace.path, this.sources, this.jobs, emit);
   }

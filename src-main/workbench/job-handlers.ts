@@ -6,12 +6,12 @@ import type { HandlerGroup, WorkbenchContext } from './context.js';
 
 type JobMethod = 'jobs.list' | 'jobs.cancel' | 'capture.interfaces' | 'capture.start' | 'capture.stop';
 
-/** Handlers of jobs and live capture. */
-export function jobHandlers(ctx: WorkbenchContext, captures: CaptureJobs): HandlerGroup<JobMethod> {
+/** Handlers of jobs and live capture; `cancelOther` cancels jobs owned elsewhere (training). */
+export function jobHandlers(ctx: WorkbenchContext, captures: CaptureJobs, cancelOther: (jobId: string) => boolean = () => false): HandlerGroup<JobMethod> {
   return {
     'jobs.list': () => ok(ctx.jobs.list()),
     'jobs.cancel': ({ jobId }) => {
-      if (ctx.ingest.cancel(jobId) || captures.stop(jobId)) return ok(null);
+      if (ctx.ingest.cancel(jobId) || captures.stop(jobId) || cancelOther(jobId)) return ok(null);
       return ctx.jobs.get(jobId) === undefined
         ? err({ code: 'not_found', message: `jobId: no job ${jobId}` })
         : ok(null); // already finished: nothing to cancel

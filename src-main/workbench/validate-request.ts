@@ -109,6 +109,20 @@ const bySource: Check<{ sourceId: number }> = (o) => {
   return ok({ sourceId: sourceId(o) });
 };
 
+const modelId = (o: Obj): number => int(o, 'modelId', 1, ID_MAX);
+const byModel: Check<{ modelId: number }> = (o) => {
+  only(o, ['modelId']);
+  return ok({ modelId: modelId(o) });
+};
+
+function optName(o: Obj): string | undefined {
+  const name = optText(o, 'name');
+  if (name === undefined) return undefined;
+  const trimmed = name.trim();
+  if (trimmed === '' || trimmed.length > 200) fail('name', 'must be 1 to 200 characters');
+  return trimmed;
+}
+
 function flowFilter(v: unknown): FlowFilter {
   const o = object(v, 'filter');
   only(o, ['from', 'to', 'addr', 'port', 'proto', 'name'], 'filter.');
@@ -212,6 +226,56 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     });
   },
   'capture.stop': jobId,
+  'models.list': empty,
+  'models.get': byModel,
+  'models.train': (o) => {
+    only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed']);
+    oneOf(o, 'task', ['forecast'] as const);
+    const name = optName(o);
+    const target = optText(o, 'target');
+    if (target !== undefined && !/^[a-z][a-z0-9_]{0,127}$/.test(target)) fail('target', `must be a metric name, got ${show(target)}`);
+    const resolution = optInt(o, 'resolution', 1, 86400);
+    const lookback = optInt(o, 'lookback', 1, 1024);
+    const horizon = optInt(o, 'horizon', 1, 256);
+    const epochs = optInt(o, 'epochs', 1, 1000);
+    const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
+    return ok({
+      task: 'forecast' as const, sourceId: sourceId(o), ...range(o),
+      ...(name === undefined ? {} : { name }), ...(target === undefined ? {} : { target }),
+      ...(resolution === undefined ? {} : { resolution }), ...(lookback === undefined ? {} : { lookback }),
+      ...(horizon === undefined ? {} : { horizon }), ...(epochs === undefined ? {} : { epochs }), ...(seed === undefined ? {} : { seed }),
+    });
+  },
+  'models.rename': (o) => {
+    only(o, ['modelId', 'name']);
+    const name = optName(o);
+    if (name === undefined) fail('name', 'a name is required');
+    return ok({ modelId: modelId(o), name: name as string });
+  },
+  'models.remove': byModel,
+  'models.forecast': (o) => {
+    only(o, ['modelId', 'sourceId', 'from', 'to']);
+    const sid = optInt(o, 'sourceId', 1, ID_MAX);
+    return ok({ modelId: modelId(o), ...(sid === undefined ? {} : { sourceId: sid }), ...range(o) });
+  },
+  'models.export': (o) => {
+    only(o, ['modelId', 'directory']);
+    const directory = text(o, 'directory');
+    if (directory.trim() === '') fail('directory', 'must not be empty');
+    return ok({ modelId: modelId(o), directory });
+  },
+  'models.import': (o) => {
+    only(o, ['path']);
+    const path = text(o, 'path');
+    if (path.trim() === '') fail('path', 'must not be empty');
+    return ok({ path });
+  },
+  'models.live': (o) => {
+    only(o, ['modelId', 'captureJobId']);
+    const id = text(o, 'captureJobId');
+    if (!/^capture-\d{1,12}$/.test(id)) fail('captureJobId', `not a capture job id: ${show(id)}`);
+    return ok({ modelId: modelId(o), captureJobId: id });
+  },
 };
 
 /** Checks the method name and its argument; the answer is frozen. Never throws. */

@@ -13,6 +13,8 @@ import { CaptureJobs } from './capture-jobs.js';
 import { WorkbenchContext } from './context.js';
 import type { Handler, WorkbenchHost } from './context.js';
 import { jobHandlers } from './job-handlers.js';
+import { modelHandlers } from './model-handlers.js';
+import { ModelJobs } from './model-jobs.js';
 import { queryHandlers } from './query-handlers.js';
 import { packageRoot, sourcesHandlers } from './sources-handlers.js';
 import { validateRequest } from './validate-request.js';
@@ -36,11 +38,16 @@ export class Workbench {
   private readonly listeners = new Set<EventListener>();
   private readonly handlers: { readonly [M in Method]: Handler<M> };
   private readonly captures: CaptureJobs;
+  private readonly modelJobs: ModelJobs;
   private closed = false;
 
   private constructor(private readonly ctx: WorkbenchContext) {
     this.captures = new CaptureJobs(ctx);
-    this.handlers = { ...sourcesHandlers(ctx), ...queryHandlers(ctx), ...jobHandlers(ctx, this.captures) };
+    this.modelJobs = new ModelJobs(ctx, this.captures);
+    this.handlers = {
+      ...sourcesHandlers(ctx), ...queryHandlers(ctx), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId)),
+      ...modelHandlers(ctx, this.modelJobs),
+    };
   }
 
   /** Opens (or creates) the workspace and returns a workbench over it. */
@@ -89,7 +96,7 @@ export class Workbench {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.ctx.ingest.close(), this.captures.close()]);
+    await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close()]);
     this.listeners.clear();
     this.ctx.workspace.close();
   }

@@ -65,6 +65,12 @@ export interface WindowFeatureSpec {
   readonly rollingWindow: number;
   /** Windows (the current and the previous ones) the recent_mean/_max/_std forms summarise. */
   readonly longWindow: number;
+  /**
+   * Per feature: the value the long-context forms take in the first longWindow − 1 windows of
+   * a run (their context is incomplete; a 1-window "std" of 0 would look anomalous): the
+   * training median of that feature over the windows with a full context. NaN for other forms.
+   */
+  readonly warmupFill: readonly number[];
   /** Forms per base column, in matrix order (with rollingWindow 0: ['value']). */
   readonly forms: readonly FeatureForm[];
   /** Per base column: read as log1p(x) (non-negative, heavy-tailed columns such as byte rates). */
@@ -120,9 +126,21 @@ export function fitWindowFeatures(rows: readonly WindowValues[], options: Window
   const rolling = options.rollingWindow ?? DEFAULT_ROLLING_WINDOW;
   const forms = rolling > 0 ? (options.forms ?? DEFAULT_FORMS) : (['value'] as const);
   const featureNames = baseColumns.flatMap((c) => forms.map((f) => (f === 'value' ? c : `${c}_${f}`)));
-  const spec: WindowFeatureSpec = {
-    version: 1, resolution: options.resolution, baseColumns, fillGaps, zeroWhenIdle, rollingWindow: rolling, longWindow: options.longWindow ?? DEFAULT_LONG_WINDOW, forms, logScale, medians, spreads, featureNames,
+  // A short run gets a shorter long context, so that most of its windows have a full one.
+  const longWindow = Math.min(options.longWindow ?? DEFAULT_LONG_WINDOW, Math.max(3, Math.floor(grid.length / 8)));
+  const draft: WindowFeatureSpec = {
+    version: 1, resolution: options.resolution, baseColumns, fillGaps, zeroWhenIdle, rollingWindow: rolling, longWindow, warmupFill: [],
+    forms, logScale, medians, spreads, featureNames,
   };
+  const raw = featuresOfGrid(draft, grid);
+  const warm = Math.min(longWindow - 1, raw.matrix.rows);
+  const warmupFill = featureNames.map((name, j) => {
+    if (!LONG_FORMS.has(featureBase(name).form)) return NaN;
+    const col: number[] = [];
+    for (let r = warm; r < raw.matrix.rows; r++) col.push(raw.matrix.data[r * raw.matrix.cols + j]!);
+    return median(col.length > 0 ? col : [0]);
+  });
+  const spec: WindowFeatureSpec = { ...draft, warmupFill };
   return { spec, features: featuresOfGrid(spec, grid) };
 }
 
@@ -151,7 +169,7 @@ function featuresOfGrid(spec: WindowFeatureSpec, grid: readonly WindowValues[]):
   const series = new Float64Array(n);
   const prev: number[] = [];
   const long: number[] = [];
-  const needsLong = forms.some((f) => f === 'recent_mean' || f === 'recent_max' || f === 'recent_std');
+  const needsLong = forms.some((f) => LONG_FORMS.has(f));
   spec.baseColumns.forEach((c, j) => {
     const fill = spec.medians[j] ?? 0;
     const log = spec.logScale[j] === true;
@@ -174,8 +192,15 @@ function featuresOfGrid(spec: WindowFeatureSpec, grid: readonly WindowValues[]):
       });
     }
   });
+  const warm = Math.min(spec.longWindow - 1, n);
+  spec.warmupFill.forEach((fill, j) => {
+    if (Number.isNaN(fill)) return;
+    for (let r = 0; r < warm; r++) data[r * cols + j] = fill;
+  });
   return { t, matrix: { data, rows: n, cols } };
 }
+
+const LONG_FORMS: ReadonlySet<FeatureForm> = new Set(['recent_mean', 'recent_max', 'recent_std']);
 
 /** One feature form of value x given the previous values (short or long context) and the short context's median m. */
 function formValue(form: FeatureForm, x: number, m: number, prev: readonly number[], floor: number): number {
