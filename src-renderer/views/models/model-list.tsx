@@ -14,11 +14,11 @@ import { useModels } from '../../stores/models-store.js';
 import { useSources } from '../../stores/sources-store.js';
 import { metricLabel } from './metric-format.js';
 
-/** The directory next to the workspace file, as a default export place. */
+/** The folder holding the workspace file, as a default export place (it exists). */
 function defaultExportDir(workspacePath: string | undefined): string {
   if (workspacePath === undefined || workspacePath === '') return '';
   const cut = Math.max(workspacePath.lastIndexOf('/'), workspacePath.lastIndexOf('\\'));
-  return `${cut > 0 ? workspacePath.slice(0, cut) : '.'}/model-exports`;
+  return cut > 0 ? workspacePath.slice(0, cut) : '.';
 }
 
 /** The models table. */
@@ -85,7 +85,9 @@ function ModelRow({ model }: { model: ModelInfo }): JSX.Element {
     if (await rename(model.id, name)) setEditing(null);
   };
   const onExport = () => {
-    const where = isElectron ? 'Folder to write the model into:' : 'Directory on the server to write the model folder into:';
+    const where = isElectron
+      ? 'Existing folder to write the model folder into (or a path ending in .zip):'
+      : 'Existing directory on the server to write the model folder into (or a path ending in .zip):';
     const dir = window.prompt(where, defaultExportDir(workspacePath));
     if (dir !== null && dir.trim() !== '') void exportTo(model.id, dir.trim());
   };

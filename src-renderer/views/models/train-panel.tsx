@@ -22,7 +22,7 @@ interface AdvancedForm {
   readonly useRange: boolean;
 }
 
-const EMPTY: AdvancedForm = { target: 'bytes_per_second', resolution: '', lookback: '', horizon: '', epochs: '', seed: '', useRange: false };
+const EMPTY: AdvancedForm = { target: '', resolution: '', lookback: '', horizon: '', epochs: '', seed: '', useRange: false };
 
 function positiveInt(text: string): number | undefined {
   const n = Number(text);
@@ -39,7 +39,7 @@ export function advancedRequest(sourceId: number, f: AdvancedForm, range: readon
   return {
     task: 'forecast',
     sourceId,
-    target: f.target,
+    ...(f.target === '' ? {} : { target: f.target }),
     ...opt('resolution'),
     ...opt('lookback'),
     ...opt('horizon'),
@@ -73,7 +73,7 @@ export function TrainPanel(): JSX.Element {
             className="primary"
             data-testid="train-forecast"
             disabled={!usable || starting}
-            title="Train an LSTM forecaster of bytes per second with defaults chosen from the data"
+            title="Train an LSTM forecaster of the throughput (or an imported series’ value) with defaults chosen from the data"
             onClick={() => source !== null && void train({ task: 'forecast', sourceId: source.id })}
           >
             Train forecast
@@ -93,6 +93,8 @@ export function TrainPanel(): JSX.Element {
         >
           <label htmlFor="tr-target">Target</label>
           <select id="tr-target" data-testid="train-target" value={form.target} onChange={(e) => patch({ target: e.target.value })}>
+            <option value="">default (throughput; an imported series’ own column)</option>
+            {source?.kind === 'series' && <option value="value">value (the series’ column)</option>}
             {WINDOW_METRICS.map((m) => (
               <option key={m} value={m}>
                 {metricLabel(m)}
