@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
 import { captureCommand } from './capture-command.js';
+import { detectCommand } from './detect-command.js';
+import { driftCommand } from './drift-command.js';
 import { exportCommand } from './export-command.js';
 import { ingestCommand } from './ingest-command.js';
 import { interfacesCommand } from './interfaces-command.js';
@@ -14,7 +16,7 @@ import { summaryCommand } from './summary-command.js';
  * Every `flowbench` command, in the order `--help` lists them. A new command (ingest, query,
  * capture, serve, export, simulate) is one `*-command.ts` file and one entry here.
  */
-export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand];
+export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand, detectCommand, driftCommand];
 
 /** Text of `flowbench --help`. */
 export function globalHelp(commands: readonly CliCommand[] = COMMANDS): string {

@@ -8,14 +8,18 @@
  * - `b`: the window's value;
  * - `b_vs_recent`: b minus the median of the previous k values (0 for the first window), so a
  *   jump relative to the recent level stands out even when the level is ordinary overall;
+ * - `b_recent_z`: that difference over the recent spread (1.4826 × the MAD of the previous k
+ *   values, floored at 1 % of the training spread so a flat stretch does not divide by 0);
  * - `b_recent_mean`, `b_recent_std`: mean and standard deviation of the last K values (this one
  *   included), so a sustained burst or a stretch of unusual variability isolates as a whole
- *   rather than as scattered single spikes.
- * Also available (not default): `b_recent_z` (the vs_recent difference over 1.4826 × the MAD of
- * the previous k values, floored at 1 % of the training spread) and `b_recent_max`.
- * This set was chosen on NAB's network series (bench/anomaly-nab.ts): value only flagged 24 % of
- * its flags inside labelled windows, adding vs_recent + 12-window z 19 %, this set 35–41 %
- * over seeds 1–4; log1p scaling (option `logScale`) made it worse there, so it is off by default.
+ *   rather than as scattered single spikes. In the first K − 1 windows of a run (incomplete
+ *   context) they take their training median; a run shorter than 8K uses K = max(3, run / 8).
+ * Also available (not default): `b_recent_max`.
+ * This set was chosen on NAB's network series (bench/anomaly-nab.ts, so it is tuned on the data
+ * it is reported on; NAB's road-traffic series serve as a check): the value alone put 24 % of
+ * the flags inside labelled windows, value + vs_recent + recent_z over 12 windows 19 %, this
+ * set 40–42.5 % (seeds 1–3) with every labelled window flagged, and 37–39 % on the road series.
+ * log1p scaling (option `logScale`) made it worse there, so it is off by default.
  *
  * Missing values: for capture sources, a window absent from the table (no packet) is an idle
  * window: the counts and rates that mean 0 there (as in chart-queries' ZERO_WHEN_EMPTY) are 0,
@@ -45,7 +49,7 @@ export const FEATURE_FORMS = ['value', 'vs_recent', 'recent_z', 'recent_mean', '
 export type FeatureForm = (typeof FEATURE_FORMS)[number];
 
 /** Forms used unless chosen. */
-export const DEFAULT_FORMS: readonly FeatureForm[] = ['value', 'vs_recent', 'recent_mean', 'recent_std'];
+export const DEFAULT_FORMS: readonly FeatureForm[] = ['value', 'vs_recent', 'recent_z', 'recent_mean', 'recent_std'];
 
 /** Default long context: 96 windows (8 hours of NAB's 5-minute samples, 96 s of 1 s windows). */
 export const DEFAULT_LONG_WINDOW = 96;
@@ -68,9 +72,9 @@ export interface WindowFeatureSpec {
   /**
    * Per feature: the value the long-context forms take in the first longWindow − 1 windows of
    * a run (their context is incomplete; a 1-window "std" of 0 would look anomalous): the
-   * training median of that feature over the windows with a full context. NaN for other forms.
+   * training median of that feature over the windows with a full context; null for other forms.
    */
-  readonly warmupFill: readonly number[];
+  readonly warmupFill: readonly (number | null)[];
   /** Forms per base column, in matrix order (with rollingWindow 0: ['value']). */
   readonly forms: readonly FeatureForm[];
   /** Per base column: read as log1p(x) (non-negative, heavy-tailed columns such as byte rates). */
@@ -135,7 +139,7 @@ export function fitWindowFeatures(rows: readonly WindowValues[], options: Window
   const raw = featuresOfGrid(draft, grid);
   const warm = Math.min(longWindow - 1, raw.matrix.rows);
   const warmupFill = featureNames.map((name, j) => {
-    if (!LONG_FORMS.has(featureBase(name).form)) return NaN;
+    if (!LONG_FORMS.has(featureBase(name).form)) return null;
     const col: number[] = [];
     for (let r = warm; r < raw.matrix.rows; r++) col.push(raw.matrix.data[r * raw.matrix.cols + j]!);
     return median(col.length > 0 ? col : [0]);
@@ -194,7 +198,7 @@ function featuresOfGrid(spec: WindowFeatureSpec, grid: readonly WindowValues[]):
   });
   const warm = Math.min(spec.longWindow - 1, n);
   spec.warmupFill.forEach((fill, j) => {
-    if (Number.isNaN(fill)) return;
+    if (fill === null) return;
     for (let r = 0; r < warm; r++) data[r * cols + j] = fill;
   });
   return { t, matrix: { data, rows: n, cols } };
