@@ -93,7 +93,7 @@ function jobTitle(job: JobInfo): string {
     case 'capture':
       return job.label;
     case 'train':
-      return `Training ${job.label}`;
+      return /^train/i.test(job.label) ? job.label : `Training ${job.label}`;
     case 'ingest':
       return `Analysing ${job.label}`;
     default:

@@ -111,7 +111,7 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
         Residual = actual − predicted; the shaded band is the validation residuals’ band
         {f !== null ? ` (${fmt(f.band.low)} to ${fmt(f.band.high)})` : ''}. Dashed lines: train | validation | test.
       </p>
-      {follows && <TimeBrush />}
+      {follows && <TimeBrush metric={model.target ?? 'bytes'} />}
     </section>
   );
 }

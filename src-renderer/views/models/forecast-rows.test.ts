@@ -33,11 +33,13 @@ test('small series: one row per window, the horizon joins the last actual point'
   assert.equal(rows[0]?.predicted, null);
 });
 
-test('long series is bucketed under maxPoints, keeping the largest residual and mean values', () => {
+test('long series is bucketed under maxPoints, each bucket one real window (the largest |residual|)', () => {
   const rows = forecastRows(series(5000, 6), 1000);
   assert.ok(rows.length <= 1000, `rows ${rows.length}`);
-  // Bucket 0 holds windows 0..5 (per = ceil(5000/993) = 6): actual mean 2.5, residual spike -40 kept.
-  assert.equal(rows[0]?.actual, 2.5);
-  assert.equal(rows[1]?.residual, -40);
+  // per = ceil(5000 / 993) = 6. Bucket 0 = windows 0..5: residuals from window 3 on, all -0.5 → window 3.
+  assert.deepEqual(rows[0], { t: 1000, actual: 3, predicted: 3.5, residual: -0.5, ahead: null });
+  // Bucket 1 = windows 6..11 holds the spike at window 7: its actual and prediction come with it.
+  assert.deepEqual(rows[1], { t: 1000 + 6 * 300, actual: 7, predicted: 7.5, residual: -40, ahead: null });
+  for (const r of rows) if (r.residual !== null && r.actual !== null && r.predicted !== null && r.residual !== -40) assert.equal(r.actual - r.predicted, r.residual);
   assert.equal(rows.filter((r) => r.ahead !== null).length, 7);
 });

@@ -1,7 +1,8 @@
 /**
- * Shapes a ForecastSeries into chart rows of at most `maxPoints`: buckets keep the mean of
- * actual and predicted and the residual of largest magnitude (so a spike out of the band stays
- * visible); the horizon ahead starts at the last actual point so the dashed line joins it.
+ * Shapes a ForecastSeries into chart rows of at most `maxPoints`. A bucket is drawn as one real
+ * window, the one with the largest |residual| (else the largest actual), so actual − predicted
+ * = residual on every row and a spike out of the band stays visible at any zoom (means would
+ * flatten it). The horizon ahead starts at the last actual point so the dashed line joins it.
  */
 import type { ForecastSeries } from '../../../src-shared/models-api.js';
 
@@ -20,14 +21,8 @@ export function forecastRows(f: ForecastSeries, maxPoints: number): ForecastRow[
   const per = Math.max(1, Math.ceil(n / Math.max(1, maxPoints - f.ahead.t.length - 1)));
   const rows: ForecastRow[] = [];
   for (let i = 0; i < n; i += per) {
-    const end = Math.min(n, i + per);
-    rows.push({
-      t: f.t[i] ?? 0,
-      actual: mean(f.actual, i, end),
-      predicted: mean(f.predicted, i, end),
-      residual: extreme(f.residual, i, end),
-      ahead: null,
-    });
+    const k = representative(f, i, Math.min(n, i + per));
+    rows.push({ t: f.t[i] ?? 0, actual: f.actual[k] ?? null, predicted: f.predicted[k] ?? null, residual: f.residual[k] ?? null, ahead: null });
   }
   const lastActual = lastIndex(f.actual);
   if (f.ahead.t.length > 0 && lastActual >= 0) {
@@ -50,24 +45,23 @@ export function forecastRows(f: ForecastSeries, maxPoints: number): ForecastRow[
   return rows;
 }
 
-function mean(v: readonly (number | null)[], from: number, to: number): number | null {
-  let sum = 0;
-  let count = 0;
+/** Index of the window in [from, to) with the largest |residual|, else the largest actual, else `from`. */
+function representative(f: ForecastSeries, from: number, to: number): number {
+  let best = from;
+  let bestR = -1;
+  let bestA = Number.NEGATIVE_INFINITY;
   for (let i = from; i < to; i++) {
-    const x = v[i];
-    if (x !== null && x !== undefined && Number.isFinite(x)) {
-      sum += x;
-      count++;
+    const r = f.residual[i];
+    const a = f.actual[i];
+    if (r !== null && r !== undefined && Number.isFinite(r)) {
+      if (Math.abs(r) > bestR) {
+        bestR = Math.abs(r);
+        best = i;
+      }
+    } else if (bestR < 0 && a !== null && a !== undefined && a > bestA) {
+      bestA = a;
+      best = i;
     }
-  }
-  return count === 0 ? null : sum / count;
-}
-
-function extreme(v: readonly (number | null)[], from: number, to: number): number | null {
-  let best: number | null = null;
-  for (let i = from; i < to; i++) {
-    const x = v[i];
-    if (x !== null && x !== undefined && Number.isFinite(x) && (best === null || Math.abs(x) > Math.abs(best))) best = x;
   }
   return best;
 }

@@ -2,6 +2,7 @@
  * Reads the facts the detail panel shows out of a model's report (a free-form record from the
  * host): lookback, horizon, features, split sizes, durations. Unknown shapes give nulls.
  */
+import { formatEpoch } from '../../format/units.js';
 
 /** What the detail panel lists about a run. */
 export interface ReportFacts {
@@ -13,6 +14,11 @@ export interface ReportFacts {
   readonly trainSeconds: number | null;
   readonly epochsRun: number | null;
   readonly stoppedEarly: boolean | null;
+}
+
+/** A split boundary in epoch seconds (from, to, trainEnd, valEnd…), not a count. */
+function isEpoch(key: string, v: number): boolean {
+  return v > 1e8 && /^(from|to|start|end)$|End$|Start$/i.test(key);
 }
 
 function num(v: unknown): number | null {
@@ -47,7 +53,8 @@ export function reportFacts(report: Readonly<Record<string, unknown>>): ReportFa
   const split: { label: string; value: number | string }[] = [];
   if (splitObj !== null) {
     for (const [k, v] of Object.entries(splitObj)) {
-      if (typeof v === 'number' || typeof v === 'string') split.push({ label: k, value: v });
+      if (typeof v === 'number' && isEpoch(k, v)) split.push({ label: k, value: formatEpoch(v).slice(0, 19) });
+      else if (typeof v === 'number' || typeof v === 'string') split.push({ label: k, value: v });
       else {
         const o = obj(v);
         if (o !== null) {

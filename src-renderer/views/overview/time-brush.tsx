@@ -11,13 +11,13 @@ import { usePalette } from '../chart-palette.js';
 import { toRows } from './chart-rows.js';
 import { useSourceQueryInputs } from './source-query.js';
 
-/** Drag-to-zoom strip over the source's whole extent. */
-export function TimeBrush(): JSX.Element {
+/** Drag-to-zoom strip over the source's whole extent (`metric` drawn: bytes, or a model's target). */
+export function TimeBrush({ metric = 'bytes' }: { metric?: string }): JSX.Element {
   const { sourceId, range, version } = useSourceQueryInputs();
   const setRange = useSelection((s) => s.setRange);
   const palette = usePalette();
-  const q = useApiQuery('charts.series', sourceId === null ? null : { sourceId, metrics: ['bytes'], maxPoints: 300 }, version);
-  const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, [{ metric: 'bytes', key: 'v', agg: 'avg' }], true)), [q.data]);
+  const q = useApiQuery('charts.series', sourceId === null ? null : { sourceId, metrics: [metric], maxPoints: 300 }, version);
+  const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, [{ metric, key: 'v', agg: 'avg' }], true)), [q.data, metric]);
   const extent = q.data !== null && q.data.to > q.data.from ? ([q.data.from, q.data.to] as const) : null;
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
