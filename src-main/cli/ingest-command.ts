@@ -1,4 +1,5 @@
 import { ingestFile } from '../analysis/ingest-pipeline.js';
+import { importSeries } from '../ingest/series-import.js';
 import type { IngestOutcome, IngestProgress } from '../analysis/ingest-pipeline.js';
 import { openWorkspace } from '../store/workspace.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
@@ -9,7 +10,7 @@ const HELP = `Usage: flowbench ingest FILE... --db PATH [--json] [--progress] [-
 
 Analyses pcap/pcapng captures into a SQLite workspace (created if missing): 1 s / 10 s / 60 s
 windows, flows, the conversations table, RTT / latency / packet-size statistics, SNI and DNS
-names. A file already analysed (same path, size, mtime and first-MiB hash) is not read again.
+names. A .csv (NAB's timestamp,value) or .jsonl metric series is imported as a series source. A file already analysed (same path, size, mtime and first-MiB hash) is not read again.
 An interrupted ingest (Ctrl-C, kill) keeps what was committed and leaves the source marked
 partial; running the same command again finishes it.
 
@@ -70,6 +71,20 @@ async function runIngest(args: readonly string[], io: CliIo): Promise<number> {
   try {
     for (const file of positionals) {
       if (controller.signal.aborted) break;
+      if (/\.(csv|jsonl|ndjson)$/i.test(file)) {
+        // A metric series (NAB CSV, JSONL windows): imported as a 'series' source.
+        const s = await importSeries(ws.value.db, file, { signal: controller.signal, ...(values['force'] === true ? { force: true } : {}) });
+        if (!s.ok) {
+          io.err(`flowbench: ${oneLine(s.error.message)}\n`);
+          exit = Math.max(exit, s.error.sourceId === null ? ExitCode.FAILED : ExitCode.PARTIAL);
+          continue;
+        }
+        const o = s.value;
+        io.out(json
+          ? `${JSON.stringify({ sourceId: o.sourceId, file, rows: o.rows, step: o.step, complete: true })}\n`
+          : `source ${o.sourceId}: ${file}: series of ${formatCount(o.windows)} windows every ${o.step} s, ${o.reused ? 'already imported' : 'complete'}\n`);
+        continue;
+      }
       const bar = new IngestProgressLine(io, file, values['progress'] === true);
       let result;
       try {
