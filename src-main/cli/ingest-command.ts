@@ -1,5 +1,5 @@
 import { ingestFile } from '../analysis/ingest-pipeline.js';
-import { importSeries } from '../ingest/series-import.js';
+import { importSeries, isSeriesFile } from '../ingest/series-import.js';
 import type { IngestOutcome, IngestProgress } from '../analysis/ingest-pipeline.js';
 import { openWorkspace } from '../store/workspace.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
@@ -71,7 +71,7 @@ async function runIngest(args: readonly string[], io: CliIo): Promise<number> {
   try {
     for (const file of positionals) {
       if (controller.signal.aborted) break;
-      if (/\.(csv|jsonl|ndjson)$/i.test(file)) {
+      if (isSeriesFile(file)) {
         // A metric series (NAB CSV, JSONL windows): imported as a 'series' source.
         const s = await importSeries(ws.value.db, file, { signal: controller.signal, ...(values['force'] === true ? { force: true } : {}) });
         if (!s.ok) {

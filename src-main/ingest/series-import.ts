@@ -25,6 +25,14 @@ import type { ParsedRow } from './series-parse.js';
 /** Version tag of this importer, stored as the source's analyzer (reuse needs it equal). */
 export const SERIES_IMPORTER = 'series-import/1';
 
+/**
+ * True for a metric-series file (CSV, JSONL/NDJSON) rather than a capture. Series have no magic
+ * number, so the extension decides; captures are always detected by their magic.
+ */
+export function isSeriesFile(path: string): boolean {
+  return /\.(csv|jsonl|ndjson)$/i.test(path);
+}
+
 /** Rows read before the step is detected and writing starts. */
 const DETECT_ROWS = 256;
 

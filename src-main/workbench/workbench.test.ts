@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -312,4 +312,19 @@ test('sources.openSample ingests the shipped sample; an empty assets dir says it
   const sample = await r.value.call('sources.openSample', {});
   assert.equal(sample.ok ? '' : sample.error.code, 'not_found');
   assert.equal(((await r.value.call('app.info', {})) as { value: { hasSample: boolean } }).value.hasSample, false);
+});
+
+test('sources.open of a NAB CSV series imports it as a series source with one window per row', async (t) => {
+  const { api } = openBench(t, 'series');
+  const csv = join(corpusDir, 'timeseries', 'realAWSCloudwatch', 'ec2_network_in_5abac7.csv');
+  // Distinct timestamps: the file repeats 11 of them, and a repeated row replaces the earlier one.
+  const rows = new Set(readFileSync(csv, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0])).size;
+  const job = await openAndWait(api, csv);
+  assert.equal(job.phase, 'done', job.error?.message);
+  const source = await value(api.call('sources.get', { sourceId: job.sourceId ?? -1 }));
+  assert.equal(source.kind, 'series');
+  assert.equal(source.status, 'complete');
+  assert.equal(job.packets, rows, 'the job counts the windows stored');
+  const chart = await value(api.call('charts.series', { sourceId: source.id, metrics: ['value'], maxPoints: 100_000 }));
+  assert.equal(chart.series[0]?.t.length, rows, 'one stored window per distinct timestamp');
 });
