@@ -37,7 +37,7 @@ type RateResult =
       readonly rate: number;
       readonly sender: SenderResult;
       readonly count: SequenceCount;
-      /** tcpdump's "packets dropped by kernel"; null for flowbench (cap does not report it). */
+      /** tcpdump's "packets dropped by kernel" / flowbench's "dropped" (both libpcap's ps_drop); null when not printed. */
       readonly kernelDropped: number | null;
       /** % of one core per process of the capturer's tree (flowbench: CLI, then capture worker). */
       readonly cpu: readonly number[];
@@ -133,12 +133,14 @@ async function runOne(program: Program, rate: number, options: Options, sender: 
     const drops = backlogDrops() - drops0;
     const code = await stopCapturer(capturer);
     if (code !== 0) return { status: 'failed', program, rate, reason: `exit code ${code ?? 'signal'}: ${capturer.stderr().trim().split('\n').pop() ?? ''}` };
-    const dropped = /(\d+) packets? dropped by kernel/.exec(capturer.stderr());
+    const dropped = program === 'tcpdump'
+      ? /(\d+) packets? dropped by kernel/.exec(capturer.stderr())
+      : /^dropped\s+([\d,]+)\s*$/m.exec(capturer.stdout());
     const count = countSequence(file, port, run, sent.sent);
     if (!options.keep) rmSync(file, { force: true });
     return {
       status: 'ok', program, rate, sender: sent, count, cpu, backlogDrops: drops,
-      kernelDropped: program === 'tcpdump' && dropped !== null ? Number(dropped[1]) : null,
+      kernelDropped: dropped !== null ? Number(dropped[1]?.replace(/,/g, '')) : null,
     };
   } catch (e) {
     return { status: 'failed', program, rate, reason: (e as Error).message };
@@ -261,7 +263,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
   console.log(formatTable(results).join('\n'));
-  console.log('  kdrop: tcpdump\'s "packets dropped by kernel" (flowbench cannot report it: cap has no pcap_stats)');
+  console.log('  kdrop: libpcap\'s ps_drop as each program prints it (tcpdump "packets dropped by kernel", flowbench "dropped"); on lo each loss counts twice');
   console.log('  backlog: drops in the kernel\'s input backlog during the run (/proc/net/softnet_stat), before any capture sees them');
   console.log('  CPU %: of one core, per process of the capturer (flowbench: CLI + capture worker), sending and drain time');
   console.log('');

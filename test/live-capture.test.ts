@@ -226,7 +226,7 @@ test('--count stops after exactly N packets, and the CLI prints the one JSON obj
   const deadline = Date.now() + 10_000;
   let code: number | undefined;
   void run.then((c) => { code = c; });
-  while (code === undefined && Date.now() < deadline && sent < 400) {
+  while (code === undefined && Date.now() < deadline && sent < 2000) {
     sent += 10;
     await sendUdp(rx.port, 10);
     await sleep(50);

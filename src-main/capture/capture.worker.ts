@@ -19,7 +19,7 @@
  */
 import { classifyPcapError, type CaptureOptionError, type CaptureOptions } from './capture-options.js';
 import type { CaptureCounters, CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
-import { forEachRecord, LiveHandle, linkTypeOfDlt } from './pcap-live-binding.js';
+import { forEachRecord, LiveHandle, linkTypeOfDlt, RECORD_HEADER_BYTES } from './pcap-live-binding.js';
 
 /** Bytes of each of the two read buffers (at least one record of the largest packet). */
 const READ_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -84,6 +84,10 @@ class LiveCapture {
   async run(): Promise<void> {
     let current = 0;
     let pending = this.handle.read(this.buffers[current]!);
+    // The loop ends after a read that was issued once the stop was requested: packets that
+    // arrived before the stop but sat in a not yet retired TPACKET_V3 block (≤ flushMs) are
+    // still delivered. A count stop needs nothing more.
+    let issuedAfterStop = false;
     for (;;) {
       let n: number;
       try {
@@ -93,9 +97,10 @@ class LiveCapture {
         return;
       }
       const filled = this.buffers[current]!;
-      const last = this.stopReason !== null;
+      const last = issuedAfterStop || this.stopReason === 'count';
       if (!last) {
         this.postCountersEverySecond();
+        issuedAfterStop = this.stopReason !== null;
         current ^= 1;
         pending = this.handle.read(this.buffers[current]!);
       }
@@ -131,7 +136,7 @@ class LiveCapture {
       if (k === batch.count) {
         this.post(batch, buffer, start, end);
         batch = this.newBatch(Math.min(take - i, this.batchPackets));
-        start = dataOffset - 16;
+        start = dataOffset - RECORD_HEADER_BYTES;
         k = 0;
       }
       batch.offset[k] = dataOffset - start;
@@ -169,7 +174,7 @@ class LiveCapture {
     exitAfter({ type: 'error', error: { field: 'interface', code: 'io_error', message: `interface: capture on "${this.options.interface}" failed: ${message}` } });
   }
 
-  /** Ends the read loop after the pending read (at most `flushMs` away); its packets are kept. */
+  /** Ends the read loop after one more read (at most about 2 × `flushMs`); every packet read is kept. */
   stop(reason: CaptureStopReason): void {
     this.stopReason ??= reason;
   }

@@ -166,7 +166,12 @@ export class LiveHandle {
    * The addon holds a reference to `buffer` until the promise settles.
    */
   read(buffer: Uint8Array): Promise<number> {
-    return this.addon.read(this.h, buffer);
+    try {
+      return this.addon.read(this.h, buffer);
+    } catch (e) {
+      // Refused before any work was queued (closed, busy, buffer too small): same channel.
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   /** libpcap's drop counters; not while a read is pending (the addon refuses: ERR_PCAP_BUSY). */

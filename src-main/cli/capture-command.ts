@@ -151,7 +151,7 @@ function report(io: CliIo, o: LiveOutcome, json: boolean): void {
       ['packets', formatCount(o.packets)],
       ['bytes', `${formatCount(o.bytes)} (${formatBytes(o.bytes)})`],
       ['duration', formatSpan(o.durationSeconds)],
-      ['dropped', o.dropped === null ? 'unknown (cap does not report kernel or libpcap drops)' : formatCount(o.dropped)],
+      ['dropped', o.dropped === null ? 'unknown (libpcap could not be asked: the capture failed)' : formatCount(o.dropped)],
       ['pcap', o.pcapFiles.length === 0 ? '(not recorded)' : o.pcapFiles.join(', ')],
       ['ended', why],
     ];
