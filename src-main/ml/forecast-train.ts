@@ -22,7 +22,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import type { Tf } from './tf-backend.js';
 
 /** Sample passes per default run: epochs = this / training samples, within EPOCH_RANGE. */
-const SAMPLE_BUDGET = 30_000;
+const SAMPLE_BUDGET = 16_000;
 const EPOCH_RANGE = [8, 60] as const;
 
 /** Settings of one run (the request's, plus the folder to write). */
