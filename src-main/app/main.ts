@@ -15,6 +15,7 @@ import { chooseCaptureFile } from './capture-dialog.js';
 import { DropGrants, captureFilesInArgv, checkCapturePath } from './capture-path.js';
 import { registerIpc, sendMenuAction } from './ipc.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
+import { chooseExportFolder, exportWorkspace } from './export-dialog.js';
 import { buildMenuTemplate } from './menu.js';
 import { parsePreferences, type ThemeSource } from './preferences.js';
 import { RecentFilesStore } from './recent-files-store.js';
@@ -102,6 +103,16 @@ function startShell(): void {
         },
         openRecent: openFromMenu,
         clearRecent: () => recent?.clear(),
+        exportData: () => {
+          if (workbench === null) return;
+          const path = workbench.workspacePath;
+          void chooseExportFolder(win).then(async (dir) => {
+            if (dir === null) return;
+            const r = await exportWorkspace(path, dir);
+            if (!r.ok) showError('Export failed', r.error.message);
+            else void dialog.showMessageBox({ type: 'info', title: 'Export', message: `Exported ${r.value.rows} rows to ${r.value.files} files`, detail: dir });
+          });
+        },
         openSample: () => {
           void workbench?.call('sources.openSample', {}).then((r) => {
             if (!r.ok) showError('Cannot open the sample capture', r.error.message);

@@ -10,6 +10,7 @@ function context(over: Partial<MenuContext> = {}): { ctx: MenuContext; log: stri
     openRecent: (p) => log.push(`openRecent ${p}`),
     clearRecent: () => log.push('clearRecent'),
     openSample: () => log.push('openSample'),
+    exportData: () => log.push('exportData'),
     setTheme: (t) => log.push(`theme ${t}`),
     send: (a) => log.push(`send ${a}`),
     about: () => log.push('about'),
@@ -35,7 +36,7 @@ test('the menu bar: File, Edit, Capture, View, Help, and no Models menu yet', ()
   assert.deepEqual(mac, ['appMenu', '&File', 'editMenu', '&Capture', '&View', 'windowMenu']);
 });
 
-test('File opens captures; Export is visibly not there yet', () => {
+test('File opens captures and exports', () => {
   const { ctx, log } = context({ recentFiles: ['/caps/a&b.pcap', '/caps/c.pcapng'] });
   const file = items(find(buildMenuTemplate(ctx), 'File'));
   const open = find(file, 'Open Capture…');
@@ -48,8 +49,10 @@ test('File opens captures; Export is visibly not there yet', () => {
   click(recent[0] as MenuItemConstructorOptions);
   click(find(recent, 'Clear Recent'));
   click(find(file, 'Quit'));
-  assert.equal(find(file, 'Export… (not available yet)').enabled, false);
-  assert.deepEqual(log, ['openCapture', 'openSample', 'openRecent /caps/a&b.pcap', 'clearRecent', 'quit']);
+  const exportItem = find(file, 'Export…');
+  assert.notEqual(exportItem.enabled, false);
+  click(exportItem);
+  assert.deepEqual(log, ['openCapture', 'openSample', 'openRecent /caps/a&b.pcap', 'clearRecent', 'quit', 'exportData']);
   const empty = items(find(items(find(buildMenuTemplate(context().ctx), 'File')), 'Open Recent'));
   assert.deepEqual(empty.map((i) => [i.label, i.enabled]), [['No Recent Captures', false]]);
 });

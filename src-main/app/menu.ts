@@ -14,6 +14,8 @@ export interface MenuCommands {
   openRecent(path: string): void;
   clearRecent(): void;
   openSample(): void;
+  /** File → Export…: choose a folder, write every table as Parquet and CSV. */
+  exportData(): void;
   setTheme(theme: ThemeSource): void;
   /** Hands an action to the renderer (`app:menu`). */
   send(action: MenuAction): void;
@@ -60,7 +62,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       { label: 'Open Recent', submenu: recent },
       { label: 'Open Sample Capture', click: () => commands.openSample() },
       { type: 'separator' },
-      { label: 'Export… (not available yet)', enabled: false, toolTip: 'Export arrives with the export feature' },
+      { label: 'Export…', click: () => commands.exportData() },
       { type: 'separator' },
       mac ? { role: 'close' } : { label: 'Quit', accelerator: 'Ctrl+Q', click: () => commands.quit() },
     ],

@@ -14,7 +14,7 @@ import type { ColumnType, ExportColumn, TableSpec } from './export-tables.js';
 import type { ExportRow } from './row-reader.js';
 
 /** Rows per row group (and the most rows buffered per open partition). */
-export const ROW_GROUP_ROWS = 65_536;
+export const ROW_GROUP_ROWS = 32_768;
 
 const PARQUET_TYPE: Readonly<Record<ColumnType, BasicType>> = {
   int32: 'INT32', int64: 'INT64', double: 'DOUBLE', string: 'STRING', json: 'STRING', early: 'STRING',
