@@ -8,6 +8,7 @@
 import type { AppError } from './result.js';
 import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
+import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
 import type { ForecastSeries, ForecastTrainRequest, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch } from './models-api.js';
 
 /** Where a source's data came from. */
@@ -355,6 +356,12 @@ export interface Requests {
   'models.import': { req: { path: string }; res: ModelInfo };
   /** Runs a forecast model on a running capture; predictions arrive as `models.livePrediction`. */
   'models.live': { req: { modelId: number; captureJobId: string }; res: null };
+  /** Trains an Isolation Forest on the source (or range) and returns the windows it flags. */
+  'anomalies.detect': { req: AnomalyDetectRequest; res: AnomalyDetectResult };
+  /** Windows whose forecast residual (models.forecast) leaves the model's validation band. */
+  'anomalies.residual': { req: { modelId: number; sourceId?: number }; res: ResidualAnomalyResult };
+  /** Drift of `compared` against `reference` (traffic type, SNI, DNS, packet sizes, protocols). */
+  'drift.compare': { req: { reference: DriftSideRequest; compared: DriftSideRequest }; res: DriftReport };
 }
 
 /** A request method name. */
@@ -404,6 +411,9 @@ export const METHODS: readonly Method[] = [
   'models.export',
   'models.import',
   'models.live',
+  'anomalies.detect',
+  'anomalies.residual',
+  'drift.compare',
 ];
 
 /** Every event name. */

@@ -276,6 +276,33 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     if (!/^capture-\d{1,12}$/.test(id)) fail('captureJobId', `not a capture job id: ${show(id)}`);
     return ok({ modelId: modelId(o), captureJobId: id });
   },
+  'anomalies.detect': (o) => {
+    only(o, ['sourceId', 'resolution', 'contamination', 'from', 'to', 'seed']);
+    const resolution = optInt(o, 'resolution', 1, 86400);
+    const c = o['contamination'];
+    if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c > 0 && c <= 0.5)) {
+      fail('contamination', `must be a share in (0, 0.5], got ${show(c)}`);
+    }
+    const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
+    return ok({
+      sourceId: sourceId(o), ...range(o), ...(resolution === undefined ? {} : { resolution }),
+      ...(c === undefined ? {} : { contamination: c as number }), ...(seed === undefined ? {} : { seed }),
+    });
+  },
+  'anomalies.residual': (o) => {
+    only(o, ['modelId', 'sourceId']);
+    const sid = optInt(o, 'sourceId', 1, ID_MAX);
+    return ok({ modelId: modelId(o), ...(sid === undefined ? {} : { sourceId: sid }) });
+  },
+  'drift.compare': (o) => {
+    only(o, ['reference', 'compared']);
+    const side = (k: 'reference' | 'compared'): { sourceId: number; from?: number; to?: number } => {
+      const s = object(o[k], k);
+      only(s, ['sourceId', 'from', 'to'], `${k}.`);
+      return { sourceId: int(s, 'sourceId', 1, ID_MAX, `${k}.`), ...range(s, `${k}.`) };
+    };
+    return ok({ reference: side('reference'), compared: side('compared') });
+  },
 };
 
 /** Checks the method name and its argument; the answer is frozen. Never throws. */

@@ -9,6 +9,8 @@ import type { EventName, Events, Method, Requests } from '../../src-shared/api.j
 import { err, ok } from '../../src-shared/result.js';
 import type { AppError, Result } from '../../src-shared/result.js';
 import { openWorkspace } from '../store/workspace.js';
+import { anomalyHandlers } from './anomaly-handlers.js';
+import { AnomalyRunner } from './anomaly-worker-client.js';
 import { CaptureJobs } from './capture-jobs.js';
 import { WorkbenchContext } from './context.js';
 import type { Handler, WorkbenchHost } from './context.js';
@@ -39,14 +41,17 @@ export class Workbench {
   private readonly handlers: { readonly [M in Method]: Handler<M> };
   private readonly captures: CaptureJobs;
   private readonly modelJobs: ModelJobs;
+  private readonly anomalies: AnomalyRunner;
   private closed = false;
 
   private constructor(private readonly ctx: WorkbenchContext) {
     this.captures = new CaptureJobs(ctx);
     this.modelJobs = new ModelJobs(ctx, this.captures);
+    this.anomalies = new AnomalyRunner(ctx.workspace.path);
+    const models = modelHandlers(ctx, this.modelJobs);
     this.handlers = {
       ...sourcesHandlers(ctx), ...queryHandlers(ctx), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId)),
-      ...modelHandlers(ctx, this.modelJobs),
+      ...models, ...anomalyHandlers(ctx, this.anomalies, models['models.forecast']),
     };
   }
 
@@ -96,7 +101,7 @@ export class Workbench {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close()]);
+    await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close(), this.anomalies.close()]);
     this.listeners.clear();
     this.ctx.workspace.close();
   }
