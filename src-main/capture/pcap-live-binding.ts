@@ -190,9 +190,9 @@ export class LiveHandle {
     this.addon.close(this.h);
   }
 
-  /** Smallest read buffer: one record of the largest packet the snaplen lets through. */
+  /** Smallest read buffer: two records of the largest packet the snaplen lets through (pcap_live.c, drain). */
   get minReadBytes(): number {
-    return RECORD_HEADER_BYTES + ((this.info.snaplen + 3) & ~3);
+    return 2 * (RECORD_HEADER_BYTES + ((this.info.snaplen + 3) & ~3));
   }
 }
 

@@ -57,7 +57,7 @@ typedef struct {
   int nano;
   int busy;          /* a read is in flight (JS thread only) */
   int close_pending; /* close() was called during a read (JS thread only) */
-  volatile int closing; /* read by the pool thread: return early */
+  int closing;       /* set on the JS thread, read by the pool thread (atomics): return early */
 } handle_t;
 
 typedef struct {
@@ -70,6 +70,7 @@ typedef struct {
   size_t cap;
   size_t used;
   uint32_t count;
+  uint32_t overflowed;
   int failed;
   char err[PCAP_ERRBUF_SIZE + 64];
 } read_req_t;
@@ -185,7 +186,7 @@ static void handle_finalize(napi_env env, void *data, void *hint) {
   if (h->busy) {
     /* Only at environment teardown (a pending read holds a reference otherwise): the pool
      * thread may still be inside libpcap, so leave the handle to the exiting process. */
-    h->closing = 1;
+    __atomic_store_n(&h->closing, 1, __ATOMIC_RELEASE);
     return;
   }
   if (h->p != NULL) pcap_close(h->p);
@@ -350,7 +351,10 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char 
   uint32_t caplen = hdr->caplen;
   if (caplen > r->h->snaplen) caplen = r->h->snaplen; /* libpcap never exceeds it; the room math relies on it */
   size_t need = RECORD_HEADER + ALIGN4(caplen);
-  if (r->used + need > r->cap) return; /* unreachable: pcap_dispatch's count was sized to fit */
+  if (r->used + need > r->cap) { /* unreachable: pcap_dispatch's count was sized to fit (drain) */
+    r->overflowed++;
+    return;
+  }
   uint8_t *o = r->data + r->used;
   uint32_t head[4];
   head[0] = (uint32_t)hdr->ts.tv_sec;
@@ -364,19 +368,26 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *hdr, const u_char 
   r->count++;
 }
 
-/* Copies every ready packet that surely fits; <0 on a libpcap error. Pool thread. */
+static int is_closing(const handle_t *h) {
+  return __atomic_load_n(&h->closing, __ATOMIC_ACQUIRE);
+}
+
+/* Copies every ready packet that surely fits; <0 on a libpcap error. Pool thread.
+ * The count given to pcap_dispatch is half of what fits: some libpcap versions cap the packets
+ * taken from each TPACKET_V3 block at the count instead of at what is left of it, so one call
+ * can deliver up to 2 x count - 1 packets. Half keeps every packet inside the buffer. */
 static int drain(read_req_t *r) {
   const size_t max_record = RECORD_HEADER + ALIGN4(r->h->snaplen);
   for (;;) {
-    if (r->h->closing) return 0;
-    size_t left = r->cap - r->used;
-    if (left < max_record) return 0;
-    size_t room = left / max_record;
-    if (room > 1u << 20) room = 1u << 20;
-    int n = pcap_dispatch(r->h->p, (int)room, on_packet, (u_char *)r);
+    if (is_closing(r->h)) return 0;
+    size_t room = (r->cap - r->used) / max_record;
+    if (room < 2) return 0;
+    size_t cnt = room / 2;
+    if (cnt > 1u << 20) cnt = 1u << 20;
+    int n = pcap_dispatch(r->h->p, (int)cnt, on_packet, (u_char *)r);
     if (n < 0) return n;
     /* Fewer than asked: libpcap had no more ready (non-blocking mode). */
-    if ((size_t)n < room) return 0;
+    if ((size_t)n < cnt) return 0;
   }
 }
 
@@ -385,14 +396,18 @@ static void read_execute(napi_env env, void *data) {
   read_req_t *r = data;
   handle_t *h = r->h;
   int rc = drain(r);
-  if (rc >= 0 && r->count == 0 && !h->closing) {
+  if (rc >= 0 && r->count == 0 && !is_closing(h)) {
     struct pollfd pfd = { .fd = h->fd, .events = POLLIN, .revents = 0 };
     /* The wait is bounded by the pcap timeout: a TPACKET_V3 block is handed over when it is
      * full or when that timeout retires it, and poll() wakes for either. */
     int pr = poll(&pfd, 1, h->timeout_ms);
     if (pr > 0) rc = drain(r);
   }
-  if (rc < 0) {
+  if (rc >= 0 && r->overflowed > 0) {
+    /* Never silent: a packet that could not be stored is an error, not a quiet loss. */
+    r->failed = 1;
+    snprintf(r->err, sizeof r->err, "pcap-live: %u packets did not fit the read buffer", r->overflowed);
+  } else if (rc < 0) {
     r->failed = 1;
     snprintf(r->err, sizeof r->err, "%s", rc == PCAP_ERROR_BREAK ? "capture interrupted" : pcap_geterr(h->p));
   }
@@ -441,9 +456,9 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_typedarray_info(env, argv[1], &type, &length, &bytes, NULL, &offset));
   if (type != napi_uint8_array) return throw_code(env, "ERR_INVALID_ARG_TYPE", "pcap-live: read() needs a Buffer or Uint8Array");
   if (((uintptr_t)bytes & 3u) != 0) return throw_code(env, "ERR_INVALID_ARG_VALUE", "pcap-live: the read buffer must start 4-byte aligned");
-  if (length < RECORD_HEADER + ALIGN4(h->snaplen)) {
+  if (length < 2 * (RECORD_HEADER + ALIGN4(h->snaplen))) {
     char msg[160];
-    snprintf(msg, sizeof msg, "pcap-live: the read buffer must hold at least one full record (%u bytes)", RECORD_HEADER + ALIGN4(h->snaplen));
+    snprintf(msg, sizeof msg, "pcap-live: the read buffer must hold at least two full records (%u bytes)", 2 * (RECORD_HEADER + ALIGN4(h->snaplen)));
     return throw_code(env, "ERR_OUT_OF_RANGE", msg);
   }
 
@@ -511,7 +526,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   if (h == NULL) return NULL;
   if (h->busy) {
     h->close_pending = 1;
-    h->closing = 1;
+    __atomic_store_n(&h->closing, 1, __ATOMIC_RELEASE);
   } else if (h->p != NULL) {
     pcap_close(h->p);
     h->p = NULL;
