@@ -95,6 +95,30 @@ export const OPENAPI_DOCUMENT = {
         responses: { '200': { description: 'The job', content: json(ref('Job')) }, '404': error('No such job (or forgotten)'), ...errors },
       },
     },
+    '/api/models': {
+      get: { summary: 'Models with task, status, evaluation and created time', responses: { '200': { description: 'Models', content: json({ type: 'array', items: ref('Model') }) }, ...errors } },
+    },
+    '/api/train': {
+      post: {
+        summary: 'Train a model on a source (task forecast); progress at /api/jobs/{jobId}',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object', required: ['task', 'source'], additionalProperties: false,
+            properties: {
+              model_name: { type: 'string' }, task: { type: 'string', enum: ['forecast'] }, source: { type: 'integer', minimum: 1 },
+              target: { type: 'string', description: 'Window metric, default bytes_per_second' }, resolution: { type: 'integer' },
+              lookback: { type: 'integer' }, horizon: { type: 'integer' }, epochs: { type: 'integer' },
+              from: { type: 'number' }, to: { type: 'number' }, seed: { type: 'integer' },
+            },
+          }),
+        },
+        responses: {
+          '202': { description: 'Training started', content: json({ type: 'object', properties: { jobId: { type: 'string' }, modelId: { type: 'integer' }, job: { type: 'string' } } }) },
+          '404': error('No such source'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+        },
+      },
+    },
     '/api/export': {
       post: {
         summary: 'Export a table under the workspace folder (exports/DIR)',
@@ -116,6 +140,14 @@ export const OPENAPI_DOCUMENT = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     schemas: {
+      Model: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' }, name: { type: 'string' }, task: { type: 'string', enum: ['forecast', 'anomaly', 'classify'] },
+          status: { type: 'string', enum: ['training', 'ready', 'failed'] }, sourceId: { type: 'integer', nullable: true },
+          createdAt: { type: 'integer' }, evaluation: { type: 'object', nullable: true },
+        },
+      },
       Error: {
         type: 'object', required: ['error'],
         properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },

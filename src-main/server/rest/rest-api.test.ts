@@ -240,6 +240,32 @@ test('POST /api/export writes under the workspace exports folder; Parquet read b
   assert.equal(existsSync(join(dir, 'outside')), false);
 });
 
+test('models over REST: list, train (forecast) with its job, bad bodies named', async (t) => {
+  const { base, wb } = await serve(t);
+  const models = await http(base, 'GET', '/api/models');
+  assert.equal(models.status, 200, models.text);
+  assert.deepEqual(models.body, []);
+  const opened = await http(base, 'POST', '/api/sources', { path: join(corpusDir, 'pcap', CAPTURE) });
+  await untilJobDone(base, (opened.body as { jobId: string }).jobId);
+
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast' }), 400, /^source: required/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'dance', source: 1 }), 400, /^task: must be one of forecast/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast', source: 1, metrics_file: '/x.csv' }), 400, /^metrics_file: /);
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast', source: 1, epochs: 0 }), 400, /epochs/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast', source: 1, colour: 1 }), 400, /^colour: unknown field/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast', source: 99 }), 404, /99/);
+
+  const started = await http(base, 'POST', '/api/train', { task: 'forecast', source: 1, model_name: 'rest model', epochs: 1 });
+  assert.equal(started.status, 202, started.text);
+  const { jobId, modelId } = started.body as { jobId: string; modelId: number };
+  assert.ok(Number.isInteger(modelId));
+  const job = await http(base, 'GET', `/api/jobs/${jobId}`);
+  assert.equal((job.body as JobInfo).kind, 'train');
+  await wb.call('jobs.cancel', { jobId });
+  const listed = (await http(base, 'GET', '/api/models')).body as { id: number; name: string; task: string }[];
+  assert.deepEqual(listed.map((m) => [m.id, m.name, m.task]), [[modelId, 'rest model', 'forecast']]);
+});
+
 test('REST and /metrics ask for the token when the server has one', async (t) => {
   const { base, token } = await serve(t, { token: 'sekrit-token' });
   assert.equal(token, 'sekrit-token');
