@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import type { JSX } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelInfo } from '../../../src-shared/models-api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatEpoch } from '../../format/units.js';
@@ -21,6 +21,8 @@ import { forecastRows } from './forecast-rows.js';
 import { formatMetricValue, formatResolution, metricLabel } from './metric-format.js';
 
 const MAX_POINTS = 1000;
+/** Most out-of-band markers drawn on the residual chart. */
+const MAX_RESIDUAL_MARKERS = 300;
 const SERIES_NAMES: Readonly<Record<string, string>> = { actual: 'actual', predicted: 'predicted (1 step)', ahead: 'ahead (next H)', residual: 'residual' };
 
 function boundaryLines(p: Palette, trainEnd: number, valEnd: number, labels: boolean): JSX.Element[] {
@@ -41,6 +43,12 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
   const q = useApiQuery('models.forecast', { modelId: model.id, ...(follows ? rangeFields(range) : {}) }, version);
   const f = q.data;
   const rows = useMemo(() => (f === null ? [] : forecastRows(f, MAX_POINTS)), [f]);
+  // The residual detector's rule (anomalies.residual): a residual outside the validation band.
+  // Computed on the drawn rows, each a real window, so no second forecast run is needed.
+  const outOfBand = useMemo(
+    () => (f === null ? [] : rows.filter((r) => r.residual !== null && (r.residual < f.band.low || r.residual > f.band.high)).slice(0, MAX_RESIDUAL_MARKERS)),
+    [rows, f],
+  );
   const first = rows[0]?.t ?? 0;
   const lastT = rows[rows.length - 1]?.t ?? 1;
   const span = lastT - first;
@@ -91,7 +99,7 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
           </ResponsiveContainer>
         )}
       </div>
-      <div className="chart-wrap" style={{ height: 120 }} data-testid="residual-chart" data-band-low={f?.band.low ?? ''} data-band-high={f?.band.high ?? ''}>
+      <div className="chart-wrap" style={{ height: 120 }} data-testid="residual-chart" data-band-low={f?.band.low ?? ''} data-band-high={f?.band.high ?? ''} data-out-of-band={outOfBand.length}>
         {rows.length > 0 && f !== null && (
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={rows} syncId="forecast" margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
@@ -103,13 +111,16 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
               <ReferenceLine y={0} stroke={palette.axis} />
               {boundaryLines(palette, f.trainEnd, f.valEnd, false)}
               <Line dataKey="residual" stroke={palette.line3} strokeWidth={1} dot={false} isAnimationActive={false} />
+              {outOfBand.map((r) => (
+                <ReferenceDot key={r.t} x={r.t} y={r.residual ?? 0} r={3} fill={palette.line2} stroke="none" ifOverflow="hidden" />
+              ))}
             </LineChart>
           </ResponsiveContainer>
         )}
       </div>
       <p className="muted legend-note">
         Residual = actual − predicted; the shaded band is the validation residuals’ band
-        {f !== null ? ` (${fmt(f.band.low)} to ${fmt(f.band.high)})` : ''}. Dashed lines: train | validation | test.
+        {f !== null ? ` (${fmt(f.band.low)} to ${fmt(f.band.high)})` : ''}; red dots: windows outside it (residual anomalies). Dashed lines: train | validation | test.
       </p>
       {follows && <TimeBrush metric={model.target ?? 'bytes'} />}
     </section>

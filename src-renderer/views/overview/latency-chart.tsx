@@ -1,6 +1,7 @@
 /**
  * Latency over time: TCP ack RTT mean and p99, request→response latency mean and p99 (ms,
  * per window); below it the whole-source handshake RTT, ack RTT and DNS latency (stats.get).
+ * Flagged anomaly windows of the source are marked.
  */
 import { useMemo } from 'react';
 import type { JSX } from 'react';
@@ -9,7 +10,9 @@ import type { StatSummary } from '../../../src-shared/api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatCount, formatEpoch, formatMs, formatSecondsAsMs } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
+import { useAnomalyResult } from '../../stores/anomalies-store.js';
 import { tooltipStyle, usePalette } from '../chart-palette.js';
+import { anomalyMarkers } from './anomaly-markers.js';
 import { toRows } from './chart-rows.js';
 import type { SeriesPick } from './chart-rows.js';
 import { axisTime, useSourceQueryInputs } from './source-query.js';
@@ -25,6 +28,7 @@ const LINES = [
 export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
   const { sourceId, rangeReq, version } = useSourceQueryInputs();
   const palette = usePalette();
+  const anomalies = useAnomalyResult(sourceId);
   const q = useApiQuery(
     'charts.series',
     sourceId === null ? null : { sourceId, metrics: LINES.map((l) => l.metric), maxPoints: 600, ...rangeReq },
@@ -61,6 +65,7 @@ export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
               <YAxis tickFormatter={(v: number) => formatMs(v)} stroke={palette.axis} fontSize={11} width={64} />
               <Tooltip {...tooltipStyle(palette)} labelFormatter={(t) => formatEpoch(Number(t))} formatter={(v) => formatMs(Number(v))} />
               <Legend wrapperStyle={{ fontSize: 12 }} />
+              {q.data !== null && anomalyMarkers(anomalies, q.data.from, q.data.to)}
               {LINES.map((l, i) => (
                 <Line
                   key={l.key}

@@ -1,15 +1,19 @@
 /**
  * Traffic volume over time, stacked by transport: bits/s from the per-window byte sums
  * (avg per window × 8 / resolution) or packets/s from the packet sums; brush below, reset.
+ * An imported series (no packets) draws its `value` column instead. Flagged anomaly windows of
+ * the source (anomalies store) are marked.
  */
 import { useMemo, useState } from 'react';
 import type { JSX } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ErrorMessage } from '../../components/error-banners.js';
-import { formatBitRate, formatDuration, formatEpoch, formatPacketRate } from '../../format/units.js';
+import { formatBitRate, formatCompactCount, formatDuration, formatEpoch, formatPacketRate } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
+import { useAnomalyResult } from '../../stores/anomalies-store.js';
 import { useSelection } from '../../stores/selection-store.js';
 import { tooltipStyle, usePalette } from '../chart-palette.js';
+import { anomalyMarkers } from './anomaly-markers.js';
 import { toRows } from './chart-rows.js';
 import type { SeriesPick } from './chart-rows.js';
 import { axisTime, useSourceQueryInputs } from './source-query.js';
@@ -17,48 +21,59 @@ import { TimeBrush } from './time-brush.js';
 
 type Mode = 'bps' | 'pps';
 const PROTOS = ['tcp', 'udp', 'icmp', 'other'] as const;
+/** The column an imported series (NAB's `timestamp,value` CSV) is drawn from. */
+const SERIES_METRIC = 'value';
 const MAX_POINTS = 800;
 
 /** The volume panel. */
-export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element {
+export function VolumeChart({ height = 240, series = false }: { height?: number; series?: boolean }): JSX.Element {
   const { sourceId, range, rangeReq, version } = useSourceQueryInputs();
   const resetRange = useSelection((s) => s.resetRange);
   const [mode, setMode] = useState<Mode>('bps');
   const palette = usePalette();
+  const anomalies = useAnomalyResult(sourceId);
   const suffix = mode === 'bps' ? '_bytes' : '_packets';
+  const metrics = series ? [SERIES_METRIC] : PROTOS.map((p) => p + suffix);
   const q = useApiQuery(
     'charts.series',
-    sourceId === null ? null : { sourceId, metrics: PROTOS.map((p) => p + suffix), maxPoints: MAX_POINTS, ...rangeReq },
+    sourceId === null ? null : { sourceId, metrics, maxPoints: MAX_POINTS, ...rangeReq },
     version,
   );
   const rows = useMemo(() => {
     const d = q.data;
     if (d === null || d.resolution <= 0) return [];
+    if (series) return toRows(d, [{ metric: SERIES_METRIC, key: SERIES_METRIC, agg: 'max' }], false);
     const scale = (mode === 'bps' ? 8 : 1) / d.resolution;
     const picks: SeriesPick[] = PROTOS.map((p) => ({ metric: p + suffix, key: p, agg: 'avg', scale }));
     return toRows(d, picks, true);
-  }, [q.data, mode, suffix]);
+  }, [q.data, mode, suffix, series]);
   // Only transports with traffic get an area (an all-zero layer would outline the stack).
-  const present = useMemo(() => PROTOS.filter((p) => rows.some((r) => (r[p] ?? 0) > 0)), [rows]);
-  const fmt = mode === 'bps' ? formatBitRate : formatPacketRate;
+  const present = useMemo(
+    () => (series ? [SERIES_METRIC] : PROTOS.filter((p) => rows.some((r) => (r[p] ?? 0) > 0))),
+    [rows, series],
+  );
+  const fmt = series ? formatCompactCount : mode === 'bps' ? formatBitRate : formatPacketRate;
+  const colorOf = (key: string): string => (key === SERIES_METRIC ? palette.line1 : palette[key as (typeof PROTOS)[number]]);
   const span = q.data === null ? 0 : q.data.to - q.data.from;
   const tip = tooltipStyle(palette);
   return (
     <section className="panel" data-testid="volume-chart" data-points={rows.length}>
       <h3>
-        Traffic volume
+        {series ? 'Series value' : 'Traffic volume'}
         <span className="muted" style={{ fontWeight: 'normal' }}>
-          {q.data !== null && q.data.bucketSeconds > 0 ? `mean per ${formatDuration(q.data.bucketSeconds)} bucket` : ''}
+          {q.data !== null && q.data.bucketSeconds > 0 ? `${series ? 'peak' : 'mean'} per ${formatDuration(q.data.bucketSeconds)} bucket` : ''}
         </span>
         <span className="right">
-          <span className="seg" role="group" aria-label="Unit">
-            <button aria-pressed={mode === 'bps'} data-testid="volume-bps" onClick={() => setMode('bps')}>
-              bits/s
-            </button>
-            <button aria-pressed={mode === 'pps'} data-testid="volume-pps" onClick={() => setMode('pps')}>
-              packets/s
-            </button>
-          </span>
+          {!series && (
+            <span className="seg" role="group" aria-label="Unit">
+              <button aria-pressed={mode === 'bps'} data-testid="volume-bps" onClick={() => setMode('bps')}>
+                bits/s
+              </button>
+              <button aria-pressed={mode === 'pps'} data-testid="volume-pps" onClick={() => setMode('pps')}>
+                packets/s
+              </button>
+            </span>
+          )}
           <button data-testid="reset-zoom" disabled={range === null} onClick={resetRange} title="Show the whole source (Esc)">
             Reset zoom
           </button>
@@ -87,6 +102,7 @@ export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element 
                 labelFormatter={(t) => formatEpoch(Number(t))}
                 formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
               />
+              {q.data !== null && anomalyMarkers(anomalies, q.data.from, q.data.to)}
               <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
               {present.map((p) => (
                 <Area
@@ -94,8 +110,8 @@ export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element 
                   dataKey={p}
                   stackId="1"
                   type="linear"
-                  stroke={palette[p]}
-                  fill={palette[p]}
+                  stroke={colorOf(p)}
+                  fill={colorOf(p)}
                   fillOpacity={0.55}
                   isAnimationActive={false}
                   dot={false}
@@ -105,7 +121,7 @@ export function VolumeChart({ height = 240 }: { height?: number }): JSX.Element 
           </ResponsiveContainer>
         )}
       </div>
-      <TimeBrush />
+      <TimeBrush metric={series ? SERIES_METRIC : 'bytes'} />
     </section>
   );
 }
