@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import type { CaptureStartRequest, CaptureStatus } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import { loadCap } from '../capture/cap-binding.js';
+import { loadPcapLive } from '../capture/pcap-live-binding.js';
 import { validateCaptureOptions } from '../capture/capture-options.js';
 import { runLiveCapture } from '../capture/live-capture.js';
 import type { LiveStatus } from '../capture/live-capture.js';
@@ -36,8 +36,8 @@ export class CaptureJobs {
 
   /** Checks the options, then starts the capture; the job id comes back before the device opens. */
   start(req: CaptureStartRequest): Result<{ jobId: string }> {
-    const cap = loadCap();
-    if (!cap.ok) return cap;
+    const addon = loadPcapLive();
+    if (!addon.ok) return addon;
     const options = validateCaptureOptions({
       interface: req.interface,
       ...(req.filter === undefined ? {} : { filter: req.filter }),
@@ -138,6 +138,6 @@ export class CaptureJobs {
 
 /** Whether live capture can run here, and why not. */
 export function captureAvailability(): { available: boolean; reason: string | null } {
-  const cap = loadCap();
-  return cap.ok ? { available: true, reason: null } : { available: false, reason: cap.error.message };
+  const addon = loadPcapLive();
+  return addon.ok ? { available: true, reason: null } : { available: false, reason: addon.error.message };
 }
