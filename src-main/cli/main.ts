@@ -11,6 +11,7 @@ import { interfacesCommand } from './interfaces-command.js';
 import { predictCommand } from './predict-command.js';
 import { queryCommand } from './query-command.js';
 import { serveCommand } from './serve-command.js';
+import { simulateCommand } from './simulate-command.js';
 import { summaryCommand } from './summary-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -18,7 +19,7 @@ import { trainCommand } from './train-command.js';
  * Every `flowbench` command, in the order `--help` lists them. A new command (ingest, query,
  * capture, serve, export, simulate) is one `*-command.ts` file and one entry here.
  */
-export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand, detectCommand, driftCommand, trainCommand, predictCommand];
+export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand, detectCommand, driftCommand, trainCommand, predictCommand, simulateCommand];
 
 /** Text of `flowbench --help`. */
 export function globalHelp(commands: readonly CliCommand[] = COMMANDS): string {
