@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
+import { defaultRuleList } from '../ml/classify/traffic-rules.js';
 import { PLEN_COLUMNS, PROTO_COLUMNS } from './window-columns.js';
 
 /** One schema step: `up` runs inside a transaction that also sets user_version = version. */
@@ -220,11 +221,43 @@ CREATE TABLE predictions (
 CREATE INDEX predictions_source ON predictions (source_id);
 `;
 
+/**
+ * Flow classification: the user-editable label rules (seeded with the defaults of
+ * src-main/ml/classify/traffic-rules.ts as they were when this migration ran) and labels set
+ * on flows by the user or by a classifier (one per flow and label source).
+ */
+const v4Sql = `
+CREATE TABLE label_rules (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('port', 'sni', 'dns')),
+  pattern TEXT NOT NULL,
+  label TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 100,
+  enabled INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE flow_labels (
+  flow_id INTEGER NOT NULL REFERENCES flows (id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('user', 'model')),
+  label TEXT NOT NULL,
+  confidence REAL,
+  model_id INTEGER REFERENCES models (id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (flow_id, source)
+) WITHOUT ROWID;
+`;
+
+function seedLabelRules(db: Database.Database): void {
+  const ins = db.prepare('INSERT INTO label_rules (id, kind, pattern, label, priority, enabled) VALUES (?, ?, ?, ?, ?, 1)');
+  for (const r of defaultRuleList()) ins.run(r.id, r.kind, r.pattern, r.label, r.priority);
+}
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
   { version: 2, name: 'flows view sort and client-port indexes', up: (db) => db.exec(v2Sql) },
   { version: 3, name: 'models and predictions', up: (db) => db.exec(v3Sql) },
+  { version: 4, name: 'label rules and flow labels', up: (db) => { db.exec(v4Sql); seedLabelRules(db); } },
 ];
 
 /** The schema version this code expects. */

@@ -1,0 +1,191 @@
+/**
+ * The flow classifier in TensorFlow.js: an MLP (two ReLU layers, L2, seeded initializers, no
+ * dropout since tfjs dropout is unseeded) over the scaled statistics and the flattened
+ * early-packet sequence, softmax over the classes, trained with balanced class weights on a
+ * seeded per-epoch shuffle. A 1-D convolution over the 30 × 3 sequence is not built yet: the
+ * sequence enters the MLP flattened.
+ */
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { mulberry32, permutation } from '../forecast-model.js';
+import type { Tf } from '../tf-backend.js';
+import { classWeights } from './classify-eval.js';
+
+/** Settings of the classifier. */
+export interface ClassifierSettings {
+  readonly hidden: readonly number[];
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly l2: number;
+  readonly seed: number;
+}
+
+/** Defaults: small layers so batch scoring stays near 100 k flows/s in plain JS (bench/classify-ndpi.ts). */
+export const DEFAULT_CLASSIFIER: ClassifierSettings = { hidden: [32, 16], epochs: 30, batchSize: 64, learningRate: 0.002, l2: 1e-4, seed: 42 };
+
+/** Builds the MLP for `features` inputs and `classes` outputs. */
+export function buildClassifier(tf: Tf, features: number, classes: number, s: ClassifierSettings): LayersModel {
+  const model = tf.sequential();
+  s.hidden.forEach((units, i) => {
+    model.add(tf.layers.dense({
+      units, activation: 'relu', ...(i === 0 ? { inputShape: [features] } : {}),
+      kernelInitializer: tf.initializers.heNormal({ seed: s.seed + i }),
+      kernelRegularizer: tf.regularizers.l2({ l2: s.l2 }),
+    }));
+  });
+  model.add(tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: s.seed + 99 }) }));
+  model.compile({ optimizer: tf.train.adam(s.learningRate), loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+
+/** One epoch's report. */
+export interface ClassifierEpoch {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+}
+
+/**
+ * Trains on x (n × features, scaled) and y (class indices) for `epochs` epochs with balanced
+ * class weights; `shouldStop` is polled between batches. Returns the epochs run and whether it was cancelled.
+ */
+export async function trainClassifier(
+  tf: Tf,
+  model: LayersModel,
+  x: Float32Array,
+  y: Int32Array,
+  features: number,
+  classes: number,
+  opts: { settings: ClassifierSettings; shouldStop?: () => boolean; onEpoch?: (e: ClassifierEpoch) => void },
+): Promise<{ epochsRun: number; cancelled: boolean; history: { epoch: number; loss: number }[] }> {
+  const s = opts.settings;
+  const n = y.length;
+  const rand = mulberry32(s.seed);
+  const weights = classWeights(y, classes);
+  const sx = new Float32Array(x.length);
+  const sy = new Float32Array(n);
+  const history: { epoch: number; loss: number }[] = [];
+  let cancelled = false;
+  for (let epoch = 1; epoch <= s.epochs && !cancelled; epoch++) {
+    const order = permutation(n, rand);
+    for (let k = 0; k < n; k++) {
+      const i = order[k] ?? 0;
+      sx.set(x.subarray(i * features, (i + 1) * features), k * features);
+      sy[k] = y[i] ?? 0;
+    }
+    const xs = tf.tensor2d(sx, [n, features]);
+    const ys = tf.tensor1d(sy, 'float32');
+    try {
+      const fitted = await model.fit(xs, ys, {
+        epochs: 1, batchSize: s.batchSize, shuffle: false, verbose: 0, classWeight: weights,
+        callbacks: {
+          onBatchEnd: () => {
+            if (opts.shouldStop?.() === true) {
+              cancelled = true;
+              model.stopTraining = true;
+            }
+          },
+        },
+      });
+      const loss = Number(fitted.history['loss']?.[0] ?? Number.NaN);
+      history.push({ epoch, loss });
+      opts.onEpoch?.({ epoch, epochs: s.epochs, loss });
+    } finally {
+      xs.dispose();
+      ys.dispose();
+    }
+  }
+  return { epochsRun: history.length, cancelled, history };
+}
+
+/** Class probabilities of m rows (x: m × features), row-major m × classes. */
+export function predictProbabilities(tf: Tf, model: LayersModel, x: Float32Array, m: number, features: number): Float32Array {
+  if (m === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const p = model.predict(tf.tensor2d(x, [m, features]), { batchSize: 4096 }) as Tensor;
+    return p.dataSync() as Float32Array;
+  });
+}
+
+/** The arg-max class and its probability of each row of a probability matrix. */
+export function argmaxRows(p: Float32Array, classes: number): { label: Int32Array; confidence: Float32Array } {
+  const m = classes === 0 ? 0 : p.length / classes;
+  const label = new Int32Array(m);
+  const confidence = new Float32Array(m);
+  for (let i = 0; i < m; i++) {
+    let best = 0;
+    let bv = -1;
+    for (let c = 0; c < classes; c++) {
+      const v = p[i * classes + c] ?? 0;
+      if (v > bv) {
+        bv = v;
+        best = c;
+      }
+    }
+    label[i] = best;
+    confidence[i] = bv;
+  }
+  return { label, confidence };
+}
+
+/** The dense layers of a trained MLP as plain arrays: kernel [in × out] row-major, bias, activation. */
+export interface DenseLayer {
+  readonly inputs: number;
+  readonly units: number;
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array;
+  readonly relu: boolean;
+}
+
+/** Copies the weights of the classifier's dense layers out of tfjs (once per loaded model). */
+export function denseLayers(model: LayersModel): DenseLayer[] {
+  return model.layers.map((layer, i) => {
+    const [k, b] = layer.getWeights();
+    if (k === undefined || b === undefined || k.shape.length !== 2) throw new Error(`layer ${i} is not a dense layer`);
+    return {
+      inputs: k.shape[0] ?? 0, units: k.shape[1] ?? 0, kernel: k.dataSync() as Float32Array, bias: b.dataSync() as Float32Array,
+      relu: i < model.layers.length - 1,
+    };
+  });
+}
+
+/**
+ * Class probabilities by a plain-JS forward pass of the dense layers (m × classes). For batch
+ * scoring this beats tfjs's wasm/cpu kernels here by a wide margin: the layers are small, and
+ * the per-call overhead and tensor copies dominate.
+ */
+export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Array, m: number): Float32Array {
+  const widest = Math.max(...layers.map((l) => l.units));
+  let a = new Float32Array(widest);
+  let b = new Float32Array(widest);
+  const last = layers[layers.length - 1];
+  const classes = last?.units ?? 0;
+  const out = new Float32Array(m * classes);
+  for (let r = 0; r < m; r++) {
+    let input: Float32Array = x.subarray(r * (layers[0]?.inputs ?? 0), (r + 1) * (layers[0]?.inputs ?? 0));
+    for (const l of layers) {
+      const { inputs, units, kernel, bias } = l;
+      b.set(bias.subarray(0, units));
+      for (let i = 0; i < inputs; i++) {
+        const v = input[i] ?? 0;
+        if (v === 0) continue;
+        const row = i * units;
+        for (let j = 0; j < units; j++) b[j] = (b[j] as number) + v * (kernel[row + j] as number);
+      }
+      if (l.relu) for (let j = 0; j < units; j++) if ((b[j] as number) < 0) b[j] = 0;
+      input = b.subarray(0, units);
+      [a, b] = [b, a];
+    }
+    // softmax of the last layer's logits (now in `a`)
+    let max = -Infinity;
+    for (let j = 0; j < classes; j++) max = Math.max(max, a[j] as number);
+    let sum = 0;
+    for (let j = 0; j < classes; j++) {
+      const e = Math.exp((a[j] as number) - max);
+      out[r * classes + j] = e;
+      sum += e;
+    }
+    for (let j = 0; j < classes; j++) out[r * classes + j] = (out[r * classes + j] as number) / sum;
+  }
+  return out;
+}

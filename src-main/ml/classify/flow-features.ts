@@ -1,0 +1,124 @@
+/**
+ * Behaviour-only features of a flow for the classifier: flow statistics and the early-packet
+ * sequence. NEVER ports, addresses, SNI or DNS names — the model must label encrypted flows and
+ * flows on odd ports, and must not learn the rules back. Pure.
+ *
+ * Layout of one row (FEATURE_NAMES is the documented order, preprocessing.json stores it):
+ * 1. STAT_FEATURES (raw values; scaled by per-feature scalers fitted on training rows only,
+ *    log1p first for byte/count/time-like ones);
+ * 2. the early-packet sequence, EARLY_PACKETS × 3 fixed transforms that need no fitting:
+ *    signed size / 1514 (+ client→server, − server→client), log1p(iat in ms) / 10, and 1 where
+ *    a packet exists (0 pads short flows).
+ */
+import { EARLY_PACKETS } from '../../../src-shared/flow-record.js';
+import type { FlowRecord } from '../../../src-shared/flow-record.js';
+import { fitScaler, scale } from '../scalers.js';
+import type { Scaler } from '../scalers.js';
+
+/** Version of this extractor (preprocessing.json `extractor`). */
+export const FLOW_FEATURES_VERSION = 'flow-features/1';
+
+/** A flow as the extractor reads it: FlowRecord without ports, addresses or names. */
+export type BehaviourInput = Omit<FlowRecord, 'client_addr' | 'server_addr' | 'client_port' | 'server_port' | 'sni' | 'dns_query' | 'dns_answers'>;
+
+/** One statistics feature: its name, and whether log1p applies before scaling. */
+interface StatFeature {
+  readonly name: string;
+  readonly log1p: boolean;
+  readonly get: (f: BehaviourInput) => number;
+}
+
+const SERIES = ['pkt_len', 'fwd_pkt_len', 'bwd_pkt_len', 'iat', 'fwd_iat', 'bwd_iat'] as const;
+const STATS = ['min', 'mean', 'max', 'std'] as const;
+
+/** Statistics features, in model input order. */
+export const STAT_FEATURES: readonly StatFeature[] = [
+  { name: 'is_tcp', log1p: false, get: (f) => (f.proto === 6 ? 1 : 0) },
+  { name: 'is_udp', log1p: false, get: (f) => (f.proto === 17 ? 1 : 0) },
+  { name: 'duration', log1p: true, get: (f) => f.duration },
+  { name: 'fwd_packets', log1p: true, get: (f) => f.fwd_packets },
+  { name: 'bwd_packets', log1p: true, get: (f) => f.bwd_packets },
+  { name: 'fwd_bytes', log1p: true, get: (f) => f.fwd_bytes },
+  { name: 'bwd_bytes', log1p: true, get: (f) => f.bwd_bytes },
+  { name: 'fwd_header_bytes', log1p: true, get: (f) => f.fwd_header_bytes },
+  { name: 'bwd_header_bytes', log1p: true, get: (f) => f.bwd_header_bytes },
+  { name: 'down_up_byte_ratio', log1p: false, get: (f) => Math.log((f.bwd_bytes + 1) / (f.fwd_bytes + 1)) },
+  { name: 'bytes_per_second', log1p: true, get: (f) => (f.fwd_bytes + f.bwd_bytes) / Math.max(f.duration, 1e-3) },
+  { name: 'packets_per_second', log1p: true, get: (f) => (f.fwd_packets + f.bwd_packets) / Math.max(f.duration, 1e-3) },
+  ...SERIES.flatMap((s) =>
+    STATS.map((st): StatFeature => ({ name: `${s}_${st}`, log1p: true, get: (f) => f[s][st] })),
+  ),
+  { name: 'syn_count', log1p: true, get: (f) => f.syn_count },
+  { name: 'fin_count', log1p: true, get: (f) => f.fin_count },
+  { name: 'rst_count', log1p: true, get: (f) => f.rst_count },
+  { name: 'psh_count', log1p: true, get: (f) => f.psh_count },
+  { name: 'ack_count', log1p: true, get: (f) => f.ack_count },
+  { name: 'urg_count', log1p: true, get: (f) => f.urg_count },
+  { name: 'has_handshake', log1p: false, get: (f) => (f.handshake_rtt === null ? 0 : 1) },
+  { name: 'handshake_rtt', log1p: true, get: (f) => (f.handshake_rtt ?? 0) * 1000 },
+];
+
+/** Names of the early-packet features, in order. */
+export const SEQUENCE_FEATURES: readonly string[] = Array.from({ length: EARLY_PACKETS }, (_, i) => [`p${i}_signed_size`, `p${i}_log_iat_ms`, `p${i}_present`]).flat();
+
+/** Every input feature, in model input order. */
+export const FEATURE_NAMES: readonly string[] = [...STAT_FEATURES.map((f) => f.name), ...SEQUENCE_FEATURES];
+
+/** Width of one feature row. */
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/**
+ * Raw feature rows of flows (statistics unscaled, sequence already in its fixed transform),
+ * row-major [flows.length × FEATURE_COUNT].
+ */
+export function rawFeatures(flows: readonly BehaviourInput[]): Float32Array {
+  const out = new Float32Array(flows.length * FEATURE_COUNT);
+  const nStat = STAT_FEATURES.length;
+  for (let r = 0; r < flows.length; r++) {
+    const f = flows[r] as BehaviourInput;
+    const o = r * FEATURE_COUNT;
+    for (let j = 0; j < nStat; j++) {
+      const v = (STAT_FEATURES[j] as StatFeature).get(f);
+      out[o + j] = Number.isFinite(v) ? v : 0;
+    }
+    const seq = f.early_packets;
+    for (let i = 0; i < EARLY_PACKETS && i < seq.length; i++) {
+      const p = seq[i];
+      if (p === undefined) break;
+      const k = o + nStat + i * 3;
+      out[k] = (p[0] * p[1]) / 1514;
+      out[k + 1] = Math.log1p(Math.max(0, p[2]) * 1000) / 10;
+      out[k + 2] = 1;
+    }
+  }
+  return out;
+}
+
+/** Fitted scalers of the statistics features (fit on training rows only). */
+export type StatScalers = readonly Scaler[];
+
+/** Fits one scaler per statistics feature on the rows listed in `rows` of a raw matrix. */
+export function fitStatScalers(raw: Float32Array, rows: ArrayLike<number>): StatScalers {
+  return STAT_FEATURES.map((f, j) => {
+    const col = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) col[i] = raw[(rows[i] ?? 0) * FEATURE_COUNT + j] ?? 0;
+    return fitScaler(col, f.log1p);
+  });
+}
+
+/** Scaled copy of the listed rows (all rows when `rows` is omitted), clipped to ±10. */
+export function scaleRows(raw: Float32Array, scalers: StatScalers, rows?: ArrayLike<number>): Float32Array {
+  const n = rows === undefined ? raw.length / FEATURE_COUNT : rows.length;
+  const out = new Float32Array(n * FEATURE_COUNT);
+  const nStat = STAT_FEATURES.length;
+  for (let i = 0; i < n; i++) {
+    const src = (rows === undefined ? i : (rows[i] ?? 0)) * FEATURE_COUNT;
+    const dst = i * FEATURE_COUNT;
+    for (let j = 0; j < nStat; j++) {
+      const z = scale(scalers[j] as Scaler, raw[src + j] ?? 0);
+      out[dst + j] = z > 10 ? 10 : z < -10 ? -10 : z;
+    }
+    out.set(raw.subarray(src + nStat, src + FEATURE_COUNT), dst + nStat);
+  }
+  return out;
+}
