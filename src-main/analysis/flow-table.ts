@@ -33,6 +33,7 @@ import type { FlowKeyIndex } from './flow-key-index.js';
 import { FlowLookup, NO_KEY } from './flow-lookup.js';
 import { Dir, FlowStats } from './flow-stats.js';
 import { TcpRtt } from './tcp-rtt.js';
+import { BytesInFlight, sackedBytes } from './bytes-in-flight.js';
 import { DnsTransactions, TcpRequestResponse } from './latency.js';
 import { FlowDetails } from './flow-details.js';
 import type { FlowCaptureStats } from './flow-details.js';
@@ -97,6 +98,7 @@ export class FlowTable {
   private readonly index: FlowKeyIndex;
   private readonly stats: FlowStats;
   private readonly rtt: TcpRtt;
+  private readonly bif: BytesInFlight;
   private readonly dns: DnsTransactions;
   private readonly tcpLatency: TcpRequestResponse;
   private readonly details: FlowDetails;
@@ -124,6 +126,7 @@ export class FlowTable {
     this.index = this.lookup.index;
     this.stats = new FlowStats(this.index.capacity);
     this.rtt = new TcpRtt(this.index.capacity, options.maxUnackedSegments);
+    this.bif = new BytesInFlight(this.index.capacity);
     this.dns = new DnsTransactions(this.index.capacity, options.maxDnsTransactions);
     this.tcpLatency = new TcpRequestResponse(this.index.capacity);
     this.details = new FlowDetails(this.index.capacity);
@@ -146,6 +149,7 @@ export class FlowTable {
     out.newFlow.fill(0, 0, n);
     out.ackRtt.fill(Number.NaN, 0, n);
     out.handshakeRtt.fill(Number.NaN, 0, n);
+    out.bytesInFlight.fill(Number.NaN, 0, n);
     out.latency.fill(Number.NaN, 0, n);
     out.latencyKind.fill(LatencyKind.NONE, 0, n);
     for (let i = 0; i < n; i++) this.packet(raw, dec, out, i);
@@ -216,7 +220,10 @@ export class FlowTable {
 
     const payLen = hasL4 ? dec.payloadLength[i]! : 0;
     if (isTcp) {
-      this.tcpSegment(slot, half, t, sec, ns, dec.tcpSeq[i]!, dec.tcpAck[i]!, payLen, flags, out, i);
+      const l4 = dec.l4Offset[i]!;
+      // TCP options lie between the fixed 20-byte header and the payload (RFC 9293 §3.1).
+      const sacked = payInFrame && payOff > l4 + 20 ? sackedBytes(bytes, l4 + 20, payOff) : Number.NaN;
+      this.tcpSegment(slot, half, t, sec, ns, dec.tcpSeq[i]!, dec.tcpAck[i]!, payLen, flags, sacked, out, i);
       if (payLen > 0) {
         const lat = this.tcpLatency.payload(slot, fromClient, sec, ns);
         if (lat === lat) this.latencySample(out, i, lat, LatencyKind.TCP_REQUEST_RESPONSE);
@@ -286,8 +293,10 @@ export class FlowTable {
 
   /** TCP sequence analysis, handshake timing and close tracking for one segment. */
   private tcpSegment(slot: number, half: number, t: number, sec: number, ns: number, seq: number, ack: number,
-    len: number, flags: number, out: PacketAnnotations, i: number): void {
+    len: number, flags: number, sacked: number, out: PacketAnnotations, i: number): void {
+    this.bif.before(slot, half, seq, ack, len, flags);
     const ackRtt = this.rtt.analyze(slot, half, sec, ns, seq, ack, len, flags);
+    out.bytesInFlight[i] = this.bif.after(slot, half, len, flags, this.rtt, sacked);
     if (ackRtt === ackRtt) {
       out.ackRtt[i] = ackRtt;
       this.details.ackRtt.add(ackRtt);
@@ -351,6 +360,7 @@ export class FlowTable {
 
   private release(slot: number): void {
     this.rtt.resetFlow(slot);
+    this.bif.resetFlow(slot);
     this.dns.resetFlow(slot);
     this.details.release(slot);
   }
@@ -374,6 +384,7 @@ export class FlowTable {
     const cap = this.index.capacity;
     this.stats.ensureCapacity(cap);
     this.rtt.ensureCapacity(cap);
+    this.bif.ensureCapacity(cap);
     this.dns.ensureCapacity(cap);
     this.tcpLatency.ensureCapacity(cap);
     this.details.ensureCapacity(cap);

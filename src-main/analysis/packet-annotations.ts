@@ -21,6 +21,8 @@ export interface PacketAnnotations {
   readonly ackRtt: Float64Array;
   /** Handshake RTT completed by this packet (the ACK of the SYN/ACK), seconds; NaN when none. */
   readonly handshakeRtt: Float64Array;
+  /** tcp.analysis.bytes_in_flight carried by this packet (BytesInFlight); NaN when none. */
+  readonly bytesInFlight: Float64Array;
   /** Request→response latency completed by this packet, seconds; NaN when none. */
   readonly latency: Float64Array;
   /** LatencyKind of `latency`. */
@@ -36,6 +38,7 @@ export function createPacketAnnotations(capacity = 8192): PacketAnnotations {
     newFlow: new Uint8Array(capacity),
     ackRtt: new Float64Array(capacity),
     handshakeRtt: new Float64Array(capacity),
+    bytesInFlight: new Float64Array(capacity),
     latency: new Float64Array(capacity),
     latencyKind: new Uint8Array(capacity),
   };

@@ -191,6 +191,27 @@ export class TcpRtt {
     return this.conns[slot * CONN_WORDS + 3]!;
   }
 
+  /**
+   * Over the unacknowledged segments of half-connection `half`: highest next sequence number
+   * minus lowest sequence number, both relative to `base` (32-bit); NaN when none are remembered.
+   */
+  unackedSpan(slot: number, half: number, base: number): number {
+    let node = this.halves[(slot * 2 + half) * HALF_WORDS + 1]!;
+    if (node < 0) return Number.NaN;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    const nd = this.nodes;
+    while (node >= 0) {
+      const o = node * NODE_WORDS;
+      const s = (nd[o]! - base) >>> 0;
+      const e = (nd[o + 1]! - base) >>> 0;
+      if (s < lo) lo = s;
+      if (e > hi) hi = e;
+      node = this.links[node]!;
+    }
+    return (hi - lo) >>> 0;
+  }
+
   /** Segments currently remembered (all flows), for tests and memory reports. */
   rememberedSegments(): number {
     let n = 0;
