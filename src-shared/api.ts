@@ -8,6 +8,7 @@
 import type { AppError } from './result.js';
 import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
+import type { FlowLabel, LabelSource } from './classify-api.js';
 import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
 import type { ForecastSeries, ForecastTrainRequest, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch } from './models-api.js';
 
@@ -245,6 +246,11 @@ export interface FlowRow {
   readonly sni: string | null;
   readonly dns_query: string | null;
   readonly end_reason: FlowEndReason;
+  /** Traffic class: the user's label, else a classifier's, else the label rules' ('unknown' when none matched). */
+  readonly label?: FlowLabel;
+  readonly label_source?: LabelSource;
+  /** Classifier probability of `label` (model labels only). */
+  readonly confidence?: number | null;
 }
 
 /** A flow's whole record: statistics and its first packets. */
@@ -339,6 +345,8 @@ export interface Requests {
     res: Page<FlowRow>;
   };
   'flows.get': { req: { flowId: number }; res: FlowDetail };
+  /** Sets the user's label of a flow (null clears it). */
+  'flows.label': { req: { flowId: number; label: FlowLabel | null }; res: null };
   'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
   'capture.start': { req: CaptureStartRequest; res: { jobId: string } };
   'capture.stop': { req: { jobId: string }; res: null };
@@ -399,6 +407,7 @@ export const METHODS: readonly Method[] = [
   'conversations.page',
   'flows.page',
   'flows.get',
+  'flows.label',
   'capture.interfaces',
   'capture.start',
   'capture.stop',

@@ -3,6 +3,7 @@
  * IPC, WebSocket or the CLI, and leaves readonly and checked. An error names the field.
  */
 import { FLOW_SORT_COLUMNS, METHODS } from '../../src-shared/api.js';
+import { TRAFFIC_CLASSES } from '../../src-shared/classify-api.js';
 import type { ConversationProto, FlowFilter, FlowSortColumn, Method, Requests } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
@@ -205,6 +206,12 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
   'flows.get': (o) => {
     only(o, ['flowId']);
     return ok({ flowId: int(o, 'flowId', 1, ID_MAX) });
+  },
+  'flows.label': (o) => {
+    only(o, ['flowId', 'label']);
+    const flowId = int(o, 'flowId', 1, ID_MAX);
+    if (o['label'] === null) return ok({ flowId, label: null });
+    return ok({ flowId, label: oneOf(o, 'label', [...TRAFFIC_CLASSES, 'unknown'] as const) });
   },
   'capture.interfaces': empty,
   'capture.start': (o) => {

@@ -17,6 +17,7 @@ import type { Handler, WorkbenchHost } from './context.js';
 import { jobHandlers } from './job-handlers.js';
 import { modelHandlers } from './model-handlers.js';
 import { ModelJobs } from './model-jobs.js';
+import { labelHandlers } from './label-handlers.js';
 import { queryHandlers } from './query-handlers.js';
 import { packageRoot, sourcesHandlers } from './sources-handlers.js';
 import { validateRequest } from './validate-request.js';
@@ -49,8 +50,9 @@ export class Workbench {
     this.modelJobs = new ModelJobs(ctx, this.captures);
     this.anomalies = new AnomalyRunner(ctx.workspace.path);
     const models = modelHandlers(ctx, this.modelJobs);
+    const queries = queryHandlers(ctx);
     this.handlers = {
-      ...sourcesHandlers(ctx), ...queryHandlers(ctx), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId)),
+      ...sourcesHandlers(ctx), ...queries, ...labelHandlers(ctx, queries['flows.page']), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId)),
       ...models, ...anomalyHandlers(ctx, this.anomalies, models['models.forecast']),
     };
   }

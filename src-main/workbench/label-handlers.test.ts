@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { corpusDir } from '../../test/corpus-paths.js';
+import { ingestFile } from '../analysis/ingest-pipeline.js';
+import { openWorkspace } from '../store/workspace.js';
+import { createDirectClient } from './direct-client.js';
+import { Workbench } from './workbench.js';
+
+test('flows.page rows carry rule labels; flows.label sets a user label that wins and persists', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowbench-labels-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'w.flowbench');
+  const ws = openWorkspace(path);
+  assert.ok(ws.ok);
+  const ing = await ingestFile(ws.value.db, join(corpusDir, 'pcap', 'ndpi__netflix.pcap'));
+  ws.value.close();
+  assert.ok(ing.ok);
+  const sourceId = ing.value.sourceId;
+  const open = async (): Promise<Workbench> => {
+    const r = Workbench.open({ workspacePath: path, host: 'server' });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+  let wb = await open();
+  let api = createDirectClient(wb);
+  const page = await api.call('flows.page', { sourceId, filter: { port: 53 }, limit: 5, offset: 0 });
+  assert.ok(page.ok);
+  const first = page.value.rows[0];
+  assert.ok(first !== undefined);
+  for (const r of page.value.rows) assert.deepEqual([r.label, r.label_source], ['dns', 'rule']);
+  const bad = await api.call('flows.label', { flowId: first.id, label: 'nonsense' as 'web' });
+  assert.ok(!bad.ok && bad.error.code === 'invalid_argument' && bad.error.message.includes('label'));
+  assert.ok((await api.call('flows.label', { flowId: first.id, label: 'mail' })).ok);
+  await wb.close();
+  wb = await open();
+  api = createDirectClient(wb);
+  t.after(() => wb.close());
+  const again = await api.call('flows.page', { sourceId, filter: { port: 53 }, limit: 5, offset: 0 });
+  assert.ok(again.ok);
+  const row = again.value.rows.find((r) => r.id === first.id);
+  assert.deepEqual([row?.label, row?.label_source], ['mail', 'user']);
+});
