@@ -6,7 +6,7 @@
  */
 import { useMemo } from 'react';
 import type { JSX } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelInfo } from '../../../src-shared/models-api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatEpoch } from '../../format/units.js';
@@ -17,7 +17,7 @@ import { tooltipStyle, usePalette } from '../chart-palette.js';
 import type { Palette } from '../chart-palette.js';
 import { axisTime } from '../overview/source-query.js';
 import { TimeBrush } from '../overview/time-brush.js';
-import { forecastRows } from './forecast-rows.js';
+import { forecastRows, outOfBandRows } from './forecast-rows.js';
 import { formatMetricValue, formatResolution, metricLabel } from './metric-format.js';
 
 const MAX_POINTS = 1000;
@@ -44,11 +44,13 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
   const f = q.data;
   const rows = useMemo(() => (f === null ? [] : forecastRows(f, MAX_POINTS)), [f]);
   // The residual detector's rule (anomalies.residual): a residual outside the validation band.
-  // Computed on the drawn rows, each a real window, so no second forecast run is needed.
-  const outOfBand = useMemo(
-    () => (f === null ? [] : rows.filter((r) => r.residual !== null && (r.residual < f.band.low || r.residual > f.band.high)).slice(0, MAX_RESIDUAL_MARKERS)),
-    [rows, f],
-  );
+  // Computed on the drawn rows, each a real window, so no second forecast run is needed. Drawn
+  // as the dots of one series (hundreds of ReferenceDots froze the page for seconds per render).
+  const outOfBand = useMemo(() => (f === null ? [] : outOfBandRows(rows, f.band, MAX_RESIDUAL_MARKERS)), [rows, f]);
+  const residualRows = useMemo(() => {
+    const marked = new Set(outOfBand.map((r) => r.t));
+    return rows.map((r) => ({ ...r, outside: marked.has(r.t) ? r.residual : null }));
+  }, [rows, outOfBand]);
   const first = rows[0]?.t ?? 0;
   const lastT = rows[rows.length - 1]?.t ?? 1;
   const span = lastT - first;
@@ -102,7 +104,7 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
       <div className="chart-wrap" style={{ height: 120 }} data-testid="residual-chart" data-band-low={f?.band.low ?? ''} data-band-high={f?.band.high ?? ''} data-out-of-band={outOfBand.length}>
         {rows.length > 0 && f !== null && (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} syncId="forecast" margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
+            <LineChart data={residualRows} syncId="forecast" margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
               <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
               {xAxis}
               <YAxis tickFormatter={fmt} stroke={palette.axis} fontSize={11} width={78} />
@@ -111,9 +113,7 @@ export function ForecastPanel({ model }: { model: ModelInfo }): JSX.Element {
               <ReferenceLine y={0} stroke={palette.axis} />
               {boundaryLines(palette, f.trainEnd, f.valEnd, false)}
               <Line dataKey="residual" stroke={palette.line3} strokeWidth={1} dot={false} isAnimationActive={false} />
-              {outOfBand.map((r) => (
-                <ReferenceDot key={r.t} x={r.t} y={r.residual ?? 0} r={3} fill={palette.line2} stroke="none" ifOverflow="hidden" />
-              ))}
+              <Line dataKey="outside" stroke="none" dot={{ r: 3, fill: palette.line2, stroke: 'none' }} activeDot={false} tooltipType="none" isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
         )}

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ForecastSeries } from '../../../src-shared/models-api.js';
-import { forecastRows } from './forecast-rows.js';
+import { forecastRows, outOfBandRows } from './forecast-rows.js';
+import type { ForecastRow } from './forecast-rows.js';
 
 function series(n: number, ahead: number): ForecastSeries {
   const t = Array.from({ length: n }, (_, i) => 1000 + i * 300);
@@ -42,4 +43,15 @@ test('long series is bucketed under maxPoints, each bucket one real window (the 
   assert.deepEqual(rows[1], { t: 1000 + 6 * 300, actual: 7, predicted: 7.5, residual: -40, ahead: null });
   for (const r of rows) if (r.residual !== null && r.actual !== null && r.predicted !== null && r.residual !== -40) assert.equal(r.actual - r.predicted, r.residual);
   assert.equal(rows.filter((r) => r.ahead !== null).length, 7);
+});
+
+test('out-of-band rows: the furthest outside the band are kept when capped, returned in time order', () => {
+  const row = (t: number, residual: number | null): ForecastRow => ({ t, actual: null, predicted: null, residual, ahead: null });
+  // Many early small excursions, then one large spike late: the cap must not drop the spike.
+  const rows = [row(1, 3), row(2, -3.5), row(3, 1), row(4, null), row(5, 2.5), row(6, 900), row(7, -60), row(8, -2)];
+  const band = { low: -2, high: 2 };
+  assert.deepEqual(outOfBandRows(rows, band, 10).map((r) => r.t), [1, 2, 5, 6, 7]);
+  assert.deepEqual(outOfBandRows(rows, band, 2).map((r) => r.t), [6, 7]);
+  assert.deepEqual(outOfBandRows(rows, band, 3).map((r) => r.t), [2, 6, 7]);
+  assert.deepEqual(outOfBandRows(rows, band, 0), []);
 });

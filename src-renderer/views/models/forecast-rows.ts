@@ -45,6 +45,19 @@ export function forecastRows(f: ForecastSeries, maxPoints: number): ForecastRow[
   return rows;
 }
 
+/**
+ * The rows whose residual leaves the band, at most `max` of them: the furthest outside first, so
+ * the largest residual anomalies are the ones marked when there are more; returned in time order.
+ */
+export function outOfBandRows(rows: readonly ForecastRow[], band: { readonly low: number; readonly high: number }, max: number): ForecastRow[] {
+  const beyond = (r: number): number => (r > band.high ? r - band.high : band.low - r);
+  return rows
+    .filter((r) => r.residual !== null && (r.residual < band.low || r.residual > band.high))
+    .sort((a, b) => beyond(b.residual as number) - beyond(a.residual as number) || a.t - b.t)
+    .slice(0, Math.max(0, max))
+    .sort((a, b) => a.t - b.t);
+}
+
 /** Index of the window in [from, to) with the largest |residual|, else the largest actual, else `from`. */
 function representative(f: ForecastSeries, from: number, to: number): number {
   let best = from;
