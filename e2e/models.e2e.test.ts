@@ -1,0 +1,265 @@
+// Forecasting journeys: the real renderer in Debian's Chromium against a real `flowbench serve`
+// on a fresh workspace. The NAB series ec2_network_in_257a54 is opened through the file input
+// (a .csv becomes a series source), a short seeded training run is started from the Models
+// view's advanced form, and what the view shows (loss chart, metrics, forecast and residual
+// charts, rename, delete, cancel) is checked against the workspace file read independently.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import type { ForecastEvaluation } from '../src-shared/models-api.js';
+import { corpusDir } from '../test/corpus-paths.js';
+import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
+
+const skip = browserSkipReason() ?? false;
+const NAB = join(corpusDir, 'timeseries', 'realAWSCloudwatch', 'ec2_network_in_257a54.csv');
+
+async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
+  const served = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Delete asks through window.confirm.
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(served.url);
+    await body(page, served);
+    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
+  } finally {
+    await browser?.close();
+    await served.stop();
+  }
+}
+
+/** Opens the NAB series through the file input, selects its source, and returns its id. */
+async function openSeries(page: Page): Promise<number> {
+  await page.getByTestId('empty-state').waitFor();
+  await page.getByTestId('file-input').setInputFiles(NAB);
+  const item = page.locator('[data-testid="source-item"][data-status="complete"]').first();
+  await item.waitFor({ timeout: 30_000 });
+  const id = Number(await item.getAttribute('data-source-id'));
+  await item.click();
+  await page.locator(`[data-testid="source-item"][data-source-id="${id}"][aria-selected="true"]`).waitFor();
+  return id;
+}
+
+/** Opens the Models view's advanced form, sets epochs and seed, and submits. */
+async function trainAdvanced(page: Page, epochs: number, seed: number): Promise<void> {
+  await page.getByTestId('view-models').click();
+  await page.getByTestId('models-view').waitFor();
+  await page.getByTestId('train-advanced').click();
+  await page.locator('[data-testid="train-advanced"][aria-expanded="true"]').waitFor();
+  await page.getByTestId('train-epochs').fill(String(epochs));
+  await page.getByTestId('train-seed').fill(String(seed));
+  await page.getByTestId('train-submit').click();
+}
+
+/** Polls an attribute of the first element matching `selector` until `ok` holds; returns it. */
+async function waitAttr(page: Page, selector: string, attr: string, ok: (v: string) => boolean, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let v = '';
+  while (Date.now() < deadline) {
+    const el = page.locator(selector).first();
+    v = (await el.count()) > 0 ? ((await el.getAttribute(attr)) ?? '') : '';
+    if (ok(v)) return v;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${selector} ${attr} never matched (last: "${v}")`);
+}
+
+interface StoredModel {
+  readonly name: string;
+  readonly status: string;
+  readonly evaluation: ForecastEvaluation | null;
+  readonly history: readonly { epoch: number }[];
+}
+
+/** The model's row in the workspace file the server writes (a second, independent reader). */
+function storedModel(served: Served, modelId: number): StoredModel | undefined {
+  const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT name, status, evaluation, history FROM models WHERE id = ?').get(modelId) as
+      | { name: string; status: string; evaluation: string | null; history: string }
+      | undefined;
+    if (row === undefined) return undefined;
+    return {
+      name: row.name,
+      status: row.status,
+      evaluation: row.evaluation === null ? null : (JSON.parse(row.evaluation) as ForecastEvaluation),
+      history: JSON.parse(row.history) as { epoch: number }[],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+function countModels(served: Served): number {
+  const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM models').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** The exact scores a metrics row carries on its data attributes. */
+async function rowScores(page: Page, predictor: string): Promise<{ mae: number; rmse: number; smape: number; skill: number }> {
+  const row = page.locator(`[data-testid="metrics-row"][data-predictor="${predictor}"]`);
+  const num = async (a: string) => {
+    const v = await row.getAttribute(`data-${a}`);
+    return v === null || v === '' ? Number.NaN : Number(v);
+  };
+  return { mae: await num('mae'), rmse: await num('rmse'), smape: await num('smape'), skill: await num('skill') };
+}
+
+test('train a seeded 2-epoch forecast on the NAB series: loss chart, metrics equal the workspace, charts, rename survives a reload, delete', { skip, timeout: 120_000 }, async () => {
+  await journey(async (page, served) => {
+    const sourceId = await openSeries(page);
+    const EPOCHS = 2;
+    await trainAdvanced(page, EPOCHS, 7);
+
+    // The loss chart follows the run epoch by epoch.
+    const chart = page.getByTestId('training-loss-chart');
+    await chart.waitFor({ timeout: 15_000 });
+    const modelId = Number(await chart.getAttribute('data-model-id'));
+    assert.ok(modelId > 0);
+    const seen = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const epoch = Number((await page.getByTestId('training-epoch').getAttribute('data-epoch')) ?? 0);
+      if (epoch > 0) seen.add(epoch);
+      if (epoch === EPOCHS) break;
+      await page.waitForTimeout(50);
+    }
+    assert.ok(seen.has(EPOCHS), `the epoch line reached ${EPOCHS} (saw ${[...seen].join(', ')})`);
+    assert.equal(await page.getByTestId('training-epoch').getAttribute('data-epochs'), String(EPOCHS));
+    // One point per epoch on each of the loss and validation-loss lines.
+    await chart.locator('.recharts-line-dots').first().waitFor();
+    const dots = await chart.locator('.recharts-line-dots').evaluateAll((els) => els.map((e) => e.querySelectorAll('circle').length));
+    assert.deepEqual(dots, [EPOCHS, EPOCHS], 'loss and val loss each have a point per epoch');
+    await chart.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'models-1-training');
+
+    // The model row turns ready; the run is no longer active.
+    await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"][data-status="ready"]`).waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="training-loss-chart"][data-active="false"]').waitFor();
+    const stored = storedModel(served, modelId);
+    assert.ok(stored !== undefined && stored.status === 'ready' && stored.evaluation !== null, 'the workspace holds a ready model with an evaluation');
+    assert.equal(stored.history.length, EPOCHS, 'the stored history has one entry per epoch');
+
+    // Metrics: finite, and exactly what the workspace stores; persistence's skill is 0.
+    await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`).click();
+    await page.locator(`[data-testid="model-detail"][data-model-id="${modelId}"]`).waitFor();
+    const metrics = page.getByTestId('model-metrics');
+    await metrics.waitFor();
+    assert.equal(Number(await metrics.getAttribute('data-points')), stored.evaluation.points);
+    assert.ok(stored.evaluation.points > 0);
+    for (const predictor of ['model', 'persistence'] as const) {
+      const shown = await rowScores(page, predictor);
+      const want = stored.evaluation[predictor];
+      for (const k of ['mae', 'rmse', 'smape', 'skill'] as const) {
+        assert.ok(Number.isFinite(shown[k]), `${predictor} ${k} is a finite number (${shown[k]})`);
+        assert.equal(shown[k], want[k], `${predictor} ${k} equals the stored evaluation`);
+      }
+    }
+    assert.equal((await rowScores(page, 'persistence')).skill, 0, 'persistence has skill 0 by definition');
+    const modelScores = await rowScores(page, 'model');
+    assert.ok(modelScores.rmse > 0 && modelScores.mae > 0 && modelScores.mae <= modelScores.rmse, 'MAE ≤ RMSE');
+    const persistence = stored.evaluation.persistence;
+    assert.ok(Math.abs(modelScores.skill - (1 - modelScores.rmse / persistence.rmse)) < 1e-9, 'skill = 1 − RMSE/RMSE_persistence');
+
+    // The forecast chart draws actual vs predicted with H windows ahead; the residual chart its band.
+    const forecast = page.getByTestId('forecast-chart');
+    const points = Number(await waitAttr(page, '[data-testid="forecast-chart"]', 'data-points', (v) => Number(v) > 100));
+    assert.ok(points <= 1000, `at most 1000 points drawn (${points})`);
+    assert.ok(Number(await forecast.getAttribute('data-ahead')) >= 1);
+    await forecast.locator('path.recharts-line-curve').first().waitFor();
+    assert.ok((await forecast.locator('path.recharts-line-curve').count()) >= 3, 'actual, predicted and ahead lines');
+    const residual = page.getByTestId('residual-chart');
+    await residual.locator('path.recharts-line-curve').first().waitFor();
+    const low = Number(await residual.getAttribute('data-band-low'));
+    const high = Number(await residual.getAttribute('data-band-high'));
+    assert.ok(Number.isFinite(low) && Number.isFinite(high) && low < high, `a validation band [${low}, ${high}]`);
+    // Red dots where the residual leaves the band, one per out-of-band window drawn; the largest
+    // residual (the 245 M spike of 2014-04-15, far above the band) is among them.
+    const outOfBand = Number(await residual.getAttribute('data-out-of-band'));
+    assert.ok(outOfBand > 0, 'some residuals leave the validation band');
+    const dotYs = await residual.locator('.recharts-line-dots circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('cy'))));
+    assert.equal(dotYs.length, outOfBand, 'one dot per out-of-band window');
+    const residualTop = await residual.locator('.recharts-line').first().locator('path.recharts-line-curve').evaluate((e) => (e as SVGGraphicsElement).getBBox().y);
+    assert.ok(Math.abs(Math.min(...dotYs) - residualTop) < 1.5, `the highest residual is marked (top dot at y=${Math.min(...dotYs)}, line top at y=${residualTop})`);
+    await forecast.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'models-2-ready');
+
+    // Rename; the new name is in the workspace and still shown after a reload.
+    const NAME = `NAB 257a54 seed 7 · ${sourceId}`;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`);
+    await row.getByTestId('model-rename').click();
+    await row.getByTestId('model-name-input').fill(NAME);
+    await row.getByTestId('model-name-input').press('Enter');
+    await row.getByTestId('model-name-input').waitFor({ state: 'detached' });
+    assert.equal((await row.locator('.model-name').textContent())?.trim(), NAME);
+    assert.equal(storedModel(served, modelId)?.name, NAME);
+    await page.reload();
+    await page.getByTestId('view-models').click();
+    const reloaded = page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`);
+    await reloaded.waitFor();
+    assert.equal((await reloaded.locator('.model-name').textContent())?.trim(), NAME);
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'models-3-renamed');
+
+    // Delete (confirmed): the row and the stored model are gone.
+    await reloaded.getByTestId('model-delete').click();
+    await reloaded.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('model-row').count(), 0);
+    assert.equal(countModels(served), 0);
+  });
+});
+
+test('cancel a training run after its first epoch: the job ends cancelled and the best model so far is ready', { skip, timeout: 120_000 }, async () => {
+  await journey(async (page, served) => {
+    await openSeries(page);
+    // Far more epochs than the journey waits for, so the run is still going when cancelled.
+    const EPOCHS = 200;
+    await trainAdvanced(page, EPOCHS, 11);
+    const chart = page.getByTestId('training-loss-chart');
+    await chart.waitFor({ timeout: 15_000 });
+    const modelId = Number(await chart.getAttribute('data-model-id'));
+    const jobId = (await chart.getAttribute('data-job-id')) ?? '';
+    await waitAttr(page, '[data-testid="training-epoch"]', 'data-epoch', (v) => Number(v) >= 1, 60_000);
+    assert.equal(await chart.getAttribute('data-active'), 'true', 'still training after the first epoch');
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'models-4-before-cancel');
+    await page.getByTestId('training-cancel').click();
+
+    // The job ends cancelled, with the note that the best model was kept.
+    const jobRow = page.locator(`[data-testid="job-row"][data-job-id="${jobId}"]`);
+    await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-phase="cancelled"]`).waitFor({ timeout: 30_000 });
+    assert.match((await jobRow.textContent()) ?? '', /best model so far was kept/);
+    await page.locator('[data-testid="training-loss-chart"][data-active="false"]').waitFor();
+    await page.getByTestId('training-cancel').waitFor({ state: 'detached' });
+    const epochsRun = Number(await page.getByTestId('training-epoch').getAttribute('data-epoch'));
+    assert.ok(epochsRun >= 1 && epochsRun < EPOCHS, `stopped early (${epochsRun} of ${EPOCHS} epochs)`);
+
+    // A usable model remains: ready, with finite metrics equal to the stored ones and a forecast.
+    await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"][data-status="ready"]`).waitFor({ timeout: 30_000 });
+    const stored = storedModel(served, modelId);
+    assert.ok(stored !== undefined && stored.status === 'ready' && stored.evaluation !== null);
+    assert.equal(stored.history.length, epochsRun, 'the stored history holds the epochs run');
+    await page.locator(`[data-testid="model-row"][data-model-id="${modelId}"]`).click();
+    await page.getByTestId('model-metrics').waitFor();
+    const shown = await rowScores(page, 'model');
+    assert.ok(Number.isFinite(shown.rmse) && Number.isFinite(shown.skill));
+    assert.equal(shown.rmse, stored.evaluation.model.rmse);
+    assert.equal(shown.skill, stored.evaluation.model.skill);
+    await waitAttr(page, '[data-testid="forecast-chart"]', 'data-points', (v) => Number(v) > 100);
+    await page.getByTestId('forecast-chart').scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'models-5-cancelled');
+  });
+});
