@@ -92,7 +92,7 @@ export async function exportTable(db: Database.Database, req: ExportRequest): Pr
     });
   } finally {
     try {
-      sink?.finish();
+      sink?.abandon();
       textWriter?.close();
     } catch {
       // Already failing: the first error is the one reported.

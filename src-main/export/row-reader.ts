@@ -4,7 +4,6 @@
  * Between chunks the caller may yield to the event loop (the server stays responsive).
  */
 import type Database from 'better-sqlite3';
-import { decodeEarlyPackets } from '../store/flows-repo.js';
 import type { ExportColumn, TableSpec } from './export-tables.js';
 
 /** A row as exported: values in `spec.columns` order (JSON columns still as text). */
@@ -18,7 +17,7 @@ export interface RowScope {
 }
 
 /** Rows per keyset page. */
-export const CHUNK_ROWS = 8192;
+export const CHUNK_ROWS = 1024;
 
 function whereSql(spec: TableSpec): string {
   return spec.table === 'windows' ? 'source_id = ? AND resolution = ?' : 'source_id = ?';
@@ -48,7 +47,7 @@ export function sourcesWithRows(db: Database.Database, spec: TableSpec, resoluti
  * it before asking for the next.
  */
 export function* readChunks(db: Database.Database, spec: TableSpec, scope: RowScope, chunkRows = CHUNK_ROWS): Generator<readonly ExportRow[]> {
-  const select = spec.columns.map((c) => (c.sql === undefined ? c.name : `${c.sql} AS ${c.name}`)).join(', ');
+  const select = spec.columns.map(selectExpr).join(', ');
   const keys = spec.keyset;
   const keyIndex = keys.map((k) => spec.columns.findIndex((c) => c.name === k));
   const keyTuple = keys.length === 1 ? keys[0] : `(${keys.join(', ')})`;
@@ -76,11 +75,49 @@ export function* readChunks(db: Database.Database, spec: TableSpec, scope: RowSc
   }
 }
 
+/**
+ * The select expression of a column. The early-packet BLOB is read as hex text: a string costs
+ * far less to hand from SQLite to JS than a Buffer per row (measured: half the read time of
+ * that column on 1 M flows).
+ */
+function selectExpr(c: ExportColumn): string {
+  if (c.type === 'early') return `CASE WHEN ${c.name} IS NULL THEN NULL ELSE hex(${c.name}) END AS ${c.name}`;
+  return c.sql === undefined ? c.name : `${c.sql} AS ${c.name}`;
+}
+
 /** Per-column conversions from the SQLite value to the export value (text forms). */
 function converters(columns: readonly ExportColumn[]): [number, (v: unknown) => unknown][] {
   const out: [number, (v: unknown) => unknown][] = [];
   columns.forEach((c, i) => {
-    if (c.type === 'early') out.push([i, (v) => (v instanceof Uint8Array ? JSON.stringify(decodeEarlyPackets(v)) : null)]);
+    if (c.type === 'early') out.push([i, (v) => (typeof v === 'string' ? earlyHexToJson(v) : null)]);
   });
   return out;
+}
+
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+const scratch = new DataView(new ArrayBuffer(4));
+
+/** One little-endian u32 from 8 hex digits at `at` (two per byte, lowest byte first). */
+function hexU32(hex: string, at: number): number {
+  let v = 0;
+  for (let b = 3; b >= 0; b--) v = v * 256 + HEX[hex.charCodeAt(at + 2 * b)]! * 16 + HEX[hex.charCodeAt(at + 2 * b + 1)]!;
+  return v;
+}
+
+/**
+ * The early-packet BLOB (as SQLite's hex) as JSON `[[size, dir, iat], …]`, the same text
+ * `JSON.stringify(decodeEarlyPackets(blob))` gives: 8 bytes a packet, u32 (bit 31 =
+ * server→client, bits 0–30 = size) then f32 iat, little-endian; a trailing partial entry is
+ * ignored.
+ */
+export function earlyHexToJson(hex: string): string {
+  let s = '[';
+  for (let o = 0; o + 16 <= hex.length; o += 16) {
+    const word = hexU32(hex, o);
+    scratch.setUint32(0, hexU32(hex, o + 8));
+    const iat = scratch.getFloat32(0);
+    s += `${o === 0 ? '' : ','}[${word % 0x80000000},${word >= 0x80000000 ? -1 : 1},${Number.isFinite(iat) ? String(iat) : 'null'}]`;
+  }
+  return `${s}]`;
 }
