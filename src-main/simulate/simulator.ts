@@ -118,7 +118,7 @@ function eventActor(e: EventLabel, start: number, rate: number, hosts: Hosts, rn
     }
     case 'dns_tunnel': {
       const client: Endpoint = { ip: Uint8Array.of(10, 0, 3, 7), mac: Uint8Array.of(0x02, 0x42, 0x0a, 0x00, 0x03, 0x07) };
-      return dnsTunnel(from, to, Math.min(500, Math.max(20, rate / 20)), client, hosts.resolver, 't.tunnel-example.net', 6000, rng);
+      return dnsTunnel(from, to, Math.min(1000, Math.max(20, rate / 5)), client, hosts.resolver, 't.tunnel-example.net', 6000, rng);
     }
     case 'quiet':
     case 'spike':
