@@ -37,8 +37,12 @@ export type CallAnswer = { readonly ok: true; readonly value: unknown } | { read
 export type EventListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 /** The API's implementation over one workspace. */
+/** Told of each validated call: method, seconds its handler took, whether it answered ok. */
+export type CallObserver = (method: Method, seconds: number, ok: boolean) => void;
+
 export class Workbench {
   private readonly listeners = new Set<EventListener>();
+  private readonly callObservers = new Set<CallObserver>();
   private readonly handlers: { readonly [M in Method]: Handler<M> };
   private readonly captures: CaptureJobs;
   private readonly modelJobs: ModelJobs;
@@ -86,11 +90,28 @@ export class Workbench {
       if (!checked.ok) return checked;
       const { method: m, req: arg } = checked.value;
       const handler = this.handlers[m] as (r: Requests[Method]['req']) => Result<unknown> | Promise<Result<unknown>>;
-      return await handler(arg);
+      if (this.callObservers.size === 0) return await handler(arg);
+      const started = performance.now();
+      const answer = await handler(arg);
+      const seconds = (performance.now() - started) / 1000;
+      for (const o of this.callObservers) {
+        try {
+          o(m, seconds, answer.ok);
+        } catch {
+          // An observer's fault must not change the answer.
+        }
+      }
+      return answer;
     } catch (e) {
       const message = e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
       return err({ code: 'internal', message: `${method} failed: ${message}` });
     }
+  }
+
+  /** Observes every validated call's handler time (any transport); returns the unsubscribe function. */
+  onCall(observer: CallObserver): () => void {
+    this.callObservers.add(observer);
+    return () => this.callObservers.delete(observer);
   }
 
   /** Subscribes to every event; returns the unsubscribe function. */

@@ -4,13 +4,23 @@
  * timings. Counters are totals since the server started; a job's cumulative figures become
  * counter increments by remembering each job's last value.
  */
-import type { CaptureStatus, JobInfo } from '../../../src-shared/api.js';
+import type { CaptureStatus, JobInfo, Method } from '../../../src-shared/api.js';
 import type { Workbench } from '../../workbench/workbench.js';
 import { formatFamilies, Histogram } from './prom-text.js';
 import type { Family, Sample } from './prom-text.js';
 
 /** Request duration buckets, seconds. */
 const DURATION_BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+/** Inference duration buckets, seconds (a forecast answers in ms, a detection trains a forest). */
+const INFERENCE_BOUNDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+
+/** Contract methods that run a model, and the task label each counts under. */
+export const INFERENCE_TASKS: Readonly<Partial<Record<Method, string>>> = {
+  'models.forecast': 'forecast',
+  'anomalies.detect': 'anomaly',
+  'anomalies.residual': 'forecast_residual',
+};
 
 /** Last figures seen of one job. */
 interface JobSeen {
@@ -43,12 +53,23 @@ export class ServerMetrics {
   private readonly captures = new Map<string, CaptureSeen>();
   private readonly requests = new Map<string, { method: string; route: string; code: string; n: number }>();
   private readonly durations = new Map<string, Histogram>();
+  private readonly inferences = new Map<string, { n: number; h: Histogram }>();
   private readonly unsubscribe: () => void;
+  private readonly unobserve: () => void;
 
   constructor(private readonly wb: Workbench) {
     this.unsubscribe = wb.onEvent((event, payload) => {
       if (event === 'jobs.progress') this.onJob(payload as JobInfo);
       else if (event === 'capture.status') this.onCapture(payload as CaptureStatus);
+    });
+    // Every transport's calls (REST, WebSocket, IPC) reach the workbench; answered ones count.
+    this.unobserve = wb.onCall((method, seconds, answered) => {
+      const task = INFERENCE_TASKS[method];
+      if (task === undefined || !answered) return;
+      let m = this.inferences.get(task);
+      if (m === undefined) this.inferences.set(task, (m = { n: 0, h: new Histogram(INFERENCE_BOUNDS) }));
+      m.n++;
+      m.h.observe(seconds);
     });
   }
 
@@ -102,6 +123,14 @@ export class ServerMetrics {
         name: 'flowbench_api_request_duration_seconds', type: 'histogram', help: 'Time to answer an HTTP API request, by route.',
         samples: [...this.durations.entries()].map(([route, h]) => h.sample({ route })),
       },
+      {
+        name: 'flowbench_model_inference_total', type: 'counter', help: 'Model inferences answered (forecasts, anomaly detections, residual checks), by task.',
+        samples: [...this.inferences.entries()].map(([task, m]) => ({ labels: { task }, value: m.n })),
+      },
+      {
+        name: 'flowbench_model_inference_duration_seconds', type: 'histogram', help: 'Time a model inference took in the workbench (loading, training where the task trains, scoring), by task.',
+        samples: [...this.inferences.entries()].map(([task, m]) => m.h.sample({ task })),
+      },
     ];
     return formatFamilies(families);
   }
@@ -109,6 +138,7 @@ export class ServerMetrics {
   /** Stops listening to the workbench. */
   close(): void {
     this.unsubscribe();
+    this.unobserve();
   }
 
   private onJob(j: JobInfo): void {

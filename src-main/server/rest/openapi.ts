@@ -129,6 +129,16 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    '/api/anomalies/detect': {
+      post: {
+        summary: 'Anomalous windows of a source: Isolation Forest over its windows, or with `model` the forecast-residual anomalies of that forecast model',
+        requestBody: { required: true, content: json(ref('AnomalyRequest')) },
+        responses: {
+          '200': { description: 'Flagged windows (kind tells which detector)', content: json(ref('AnomalyResult')) },
+          '404': error('No such source or model'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+        },
+      },
+    },
     '/api/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3 document', content: json({ type: 'object' }) } } } },
     '/metrics': {
       get: {
@@ -174,6 +184,50 @@ export const OPENAPI_DOCUMENT = {
       WindowRow: {
         type: 'object',
         properties: Object.fromEntries(WINDOW_ROW_COLUMNS.map((c) => [c, { type: 'number', nullable: c !== 't' }])),
+      },
+      AnomalyRequest: {
+        type: 'object', required: ['source'], additionalProperties: false,
+        properties: {
+          source: { type: 'integer', minimum: 1 },
+          resolution: { type: 'number', exclusiveMinimum: 0, maximum: 86400, description: "Window seconds (default: a series' own step, else the finest stored resolution with at most 20 000 windows)" },
+          contamination: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'Share of windows flagged (default 0.05)' },
+          from: { type: 'number', description: 'Epoch seconds' }, to: { type: 'number', description: 'Epoch seconds' },
+          seed: { type: 'integer', minimum: 0 },
+          model: { type: 'integer', minimum: 1, description: 'A forecast model id: answer its residual anomalies instead (no other field but source)' },
+        },
+      },
+      AnomalyResult: {
+        type: 'object', required: ['kind', 'sourceId', 'anomalies'],
+        properties: {
+          kind: { type: 'string', enum: ['isolation_forest', 'forecast_residual'] },
+          sourceId: { type: 'integer' }, modelId: { type: 'integer', description: 'forecast_residual only' },
+          resolution: { type: 'number' }, contamination: { type: 'number' }, threshold: { type: 'number' }, windows: { type: 'integer' },
+          from: { type: 'number', nullable: true }, to: { type: 'number', nullable: true }, elapsedMs: { type: 'number' },
+          band: { type: 'object', properties: { low: { type: 'number' }, high: { type: 'number' } }, description: 'forecast_residual only' },
+          anomalies: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                t: { type: 'number' }, score: { type: 'number', description: 'isolation_forest: score in (0, 1]' },
+                probability: { type: 'number', description: 'isolation_forest: share of training windows scoring lower' },
+                severity: { type: 'string', enum: ['low', 'medium', 'high'] }, message: { type: 'string' },
+                drivers: {
+                  type: 'array', description: 'isolation_forest: top three features',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      feature: { type: 'string' }, column: { type: 'string' }, value: { type: 'number' }, usual: { type: 'number' },
+                      robustZ: { type: 'number' }, direction: { type: 'string', enum: ['above', 'below'] }, attribution: { type: 'number' }, text: { type: 'string' },
+                    },
+                  },
+                },
+                actual: { type: 'number' }, predicted: { type: 'number' }, residual: { type: 'number' },
+                direction: { type: 'string', enum: ['above', 'below'] }, excess: { type: 'number', description: 'forecast_residual: band widths outside' },
+              },
+            },
+          },
+        },
       },
       ExportRequest: {
         type: 'object', required: ['format', 'table'], additionalProperties: false,

@@ -274,3 +274,56 @@ test('REST and /metrics ask for the token when the server has one', async (t) =>
   assert.equal((await http(base, 'GET', '/metrics', undefined, { authorization: 'Bearer sekrit-token' })).status, 200);
   assert.equal((await http(base, 'GET', '/api/sources', undefined, { authorization: 'Bearer sekrit-token' })).status, 200);
 });
+
+test('POST /api/anomalies/detect on the NAB network series: flagged windows with score, severity and drivers; bad bodies named; inference metrics move', async (t) => {
+  const { base } = await serve(t);
+  const nab = join(corpusDir, 'timeseries', 'realAWSCloudwatch', 'ec2_network_in_257a54.csv');
+  const opened = await http(base, 'POST', '/api/sources', { path: nab });
+  assert.equal(opened.status, 202, opened.text);
+  const job = await untilJobDone(base, (opened.body as { jobId: string }).jobId);
+  assert.equal(job.phase, 'done');
+  const source = job.sourceId!;
+
+  assertError(await http(base, 'POST', '/api/anomalies/detect', {}), 400, /^source: required/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source: 'one' }), 400, /^source: must be a whole number/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, contamination: 0.9 }), 400, /^contamination: must be above 0 and at most 0\.5/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, resolution: -5 }), 400, /^resolution: /);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, from: 20, to: 10 }), 400, /^from: 20 is not before to 10/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, model: 1, contamination: 0.1 }), 400, /^contamination: not used with model/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, colour: 1 }), 400, /^colour: unknown field/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, metrics_file: '/x.csv' }), 400, /^metrics_file: /);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source: 99 }), 404, /99/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source, model: 42 }), 404, /42/);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', 'not json'), 400, /JSON/i);
+
+  const r = await http(base, 'POST', '/api/anomalies/detect', { source, seed: 1 });
+  assert.equal(r.status, 200, r.text);
+  const body = r.body as { kind: string; windows: number; resolution: number; threshold: number; anomalies: { t: number; score: number; probability: number; severity: string; message: string; drivers: { column: string }[] }[] };
+  assert.equal(body.kind, 'isolation_forest');
+  // 4 032 five-minute samples; the default contamination flags about 5 % of them.
+  assert.deepEqual([body.windows, body.resolution], [4032, 300]);
+  assert.ok(Math.abs(body.anomalies.length - 0.05 * 4032) <= 0.01 * 4032, `${body.anomalies.length} flagged`);
+  for (const a of body.anomalies) {
+    assert.ok(a.score > body.threshold && a.score <= 1);
+    assert.ok(a.probability >= 0.95 - 1e-9 && a.probability <= 1);
+    assert.ok(['low', 'medium', 'high'].includes(a.severity));
+    assert.match(a.message, /anomaly at 2014-04-/);
+    assert.equal(a.drivers[0]?.column, 'value');
+  }
+  // NAB's labelled anomaly window of this series (labels.json): at least one flag falls inside it.
+  const labels = JSON.parse((await import('node:fs')).readFileSync(join(corpusDir, 'timeseries', 'labels.json'), 'utf8')) as { windows: Record<string, [string, string][]> };
+  const utc = (s: string): number => Date.parse(`${s.replace(' ', 'T').replace(/\.\d+$/, '')}Z`) / 1000;
+  const labelled = (labels.windows['realAWSCloudwatch/ec2_network_in_257a54.csv'] ?? []).map(([a, b]) => [utc(a), utc(b)] as const);
+  assert.equal(labelled.length, 1);
+  assert.ok(body.anomalies.some((a) => labelled.some(([a0, a1]) => a.t >= a0 && a.t <= a1)), 'a flag inside the labelled window');
+  const more = (await http(base, 'POST', '/api/anomalies/detect', { source, seed: 1, contamination: 0.2 })).body as typeof body;
+  assert.ok(more.anomalies.length > 3 * body.anomalies.length);
+
+  const m = await metrics(base);
+  assert.equal(m.get('flowbench_model_inference_total')?.type, 'counter');
+  assert.equal(sampleValue(m, 'flowbench_model_inference_total', 'flowbench_model_inference_total', { task: 'anomaly' }), 2);
+  assert.equal(m.get('flowbench_model_inference_duration_seconds')?.type, 'histogram');
+  assert.equal(sampleValue(m, 'flowbench_model_inference_duration_seconds', 'flowbench_model_inference_duration_seconds_count', { task: 'anomaly' }), 2);
+  const sum = sampleValue(m, 'flowbench_model_inference_duration_seconds', 'flowbench_model_inference_duration_seconds_sum', { task: 'anomaly' }) ?? 0;
+  assert.ok(sum > 0 && sum < 120, `sum ${sum}`);
+});

@@ -11,6 +11,7 @@ import { PROM_CONTENT_TYPE } from '../metrics/prom-text.js';
 import { ServerMetrics } from '../metrics/server-metrics.js';
 import { RestError, sendError, sendJson } from './json-io.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
+import { anomalyRoutes } from './anomaly-routes.js';
 import { ReadOnlyWorkspace, restRoutes } from './routes.js';
 import type { Answer, Route } from './routes.js';
 
@@ -66,6 +67,7 @@ export function createRestApi(wb: Workbench): RestApi {
       run: async () => ({ status: 200, text: await metrics.render(), contentType: PROM_CONTENT_TYPE }),
     },
     ...restRoutes(wb, workspace),
+    ...anomalyRoutes(wb),
   ];
   return {
     routes: routes.map((r) => ({ method: r.method, path: r.path })),
