@@ -1,15 +1,15 @@
 /**
  * What each exportable table is: its columns with one storage type each (the same snake_case
  * names as SQLite and `flowbench query`), the column its date partition comes from, and the
- * keyset it is read in. Predictions and anomalies have no table in the workspace schema yet
- * (migrations 1–2), so they are not listed.
+ * keyset it is read in. Predictions are the `predictions` table (migration 3). Anomalies have
+ * no stored table: detection runs on demand (`anomalies.detect`), so they are not listed here.
  */
 import { FLOW_COLUMNS } from '../store/flows-repo.js';
 import { WINDOW_VALUE_COLUMNS } from '../store/window-columns.js';
-import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { FLIGHT_METRICS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 
 /** Tables that export. */
-export const EXPORT_TABLES = ['windows', 'flows', 'conversations'] as const;
+export const EXPORT_TABLES = ['windows', 'flows', 'conversations', 'predictions'] as const;
 /** An exportable table. */
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -47,7 +47,7 @@ export interface TableSpec {
 
 const col = (name: string, type: ColumnType, sql?: string): ExportColumn => (sql === undefined ? { name, type } : { name, type, sql });
 
-const DOUBLE_WINDOW_COLUMNS = new Set<string>([...WINDOW_METRICS, 'rtt_sum', 'latency_sum']);
+const DOUBLE_WINDOW_COLUMNS = new Set<string>([...WINDOW_METRICS, ...FLIGHT_METRICS, 'rtt_sum', 'latency_sum', 'bif_sum']);
 
 const WINDOWS: TableSpec = {
   table: 'windows',
@@ -108,11 +108,28 @@ const CONVERSATIONS: TableSpec = {
   timeOrdered: false,
 };
 
+const PREDICTIONS: TableSpec = {
+  table: 'predictions',
+  columns: [
+    col('source_id', 'int64'),
+    col('model_id', 'int64'),
+    col('t', 'double'),
+    col('actual', 'double'),
+    col('predicted', 'double'),
+  ],
+  timeColumn: 't',
+  // The primary key (model_id, source_id, t) with the source fixed: unique and index-ordered.
+  keyset: ['model_id', 't'],
+  // Each model's rows start again at its first t, so a date partition may reopen.
+  timeOrdered: false,
+};
+
 /** The spec of a table. */
 export function tableSpec(table: ExportTable): TableSpec {
   switch (table) {
     case 'windows': return WINDOWS;
     case 'flows': return FLOWS;
     case 'conversations': return CONVERSATIONS;
+    case 'predictions': return PREDICTIONS;
   }
 }

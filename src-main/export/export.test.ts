@@ -218,3 +218,47 @@ test('an export into a folder that cannot be written fails with the path named',
     assert.ok((r.ok ? '' : r.error.message).includes(blocked));
   }
 });
+
+test('predictions export: Parquet by source and date read back by DuckDB (count and sums equal SQLite), CSV rows in keyset order', async (t) => {
+  const { ws, dir } = openTempWorkspace(t, 'export-predictions');
+  const sources = new SourcesRepo(ws.db);
+  const a = sources.create({ kind: 'file', path: null, displayName: 'a' });
+  const b = sources.create({ kind: 'file', path: null, displayName: 'b' });
+  const model = (name: string, sourceId: number): number => Number(ws.db.prepare(
+    "INSERT INTO models (name, task, status, source_id, created_at) VALUES (?, 'forecast', 'ready', ?, 0)",
+  ).run(name, sourceId).lastInsertRowid);
+  const m1 = model('m1', a);
+  const m2 = model('m2', a);
+  const insert = ws.db.prepare('INSERT INTO predictions (model_id, source_id, t, actual, predicted) VALUES (?, ?, ?, ?, ?)');
+  // Two models on source a across a UTC midnight, one on source b; some actuals missing.
+  const day = 1_706_745_600; // 2024-02-01T00:00:00Z
+  ws.db.transaction(() => {
+    for (let i = -30; i < 30; i++) {
+      insert.run(m1, a, day + i * 60, i % 7 === 0 ? null : 100 + i, 99.5 + i);
+      insert.run(m2, a, day + i * 60, 100 + i, 101 + i * 0.5);
+    }
+    for (let i = 0; i < 10; i++) insert.run(m2, b, day + 3600 + i * 10, 5 + i, 4.75 + i);
+  })();
+  const r = await exportTable(ws.db, { table: 'predictions', format: 'parquet', outDir: join(dir, 'pq'), rowGroupRows: 16 });
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  assert.equal(r.value.rows, 130);
+  assert.deepEqual(r.value.files.map((f) => f.path.split('/').slice(-3, -1).join('/')).sort(), ['source_id=1/date=2024-01-31', 'source_id=1/date=2024-02-01', 'source_id=2/date=2024-02-01']);
+  const want = ws.db.prepare<[], { n: number; a: number; p: number; na: number }>(
+    'SELECT count(*) n, sum(actual) a, sum(predicted) p, count(*) - count(actual) na FROM predictions',
+  ).get()!;
+  const c = await duck(t);
+  const got = (await c.runAndReadAll(
+    `SELECT count(*)::INTEGER n, sum(actual) a, sum(predicted) p, (count(*) - count(actual))::INTEGER na, count(DISTINCT (source_id, model_id))::INTEGER pairs
+     FROM read_parquet('${join(dir, 'pq', 'table=predictions', '**', '*.parquet')}', hive_partitioning = true)`,
+  )).getRowObjects()[0]!;
+  assert.deepEqual([got['n'], got['a'], got['p'], got['na'], got['pairs']], [want.n, want.a, want.p, want.na, 3]);
+
+  const csv = await exportTable(ws.db, { table: 'predictions', format: 'csv', outDir: join(dir, 'csv') });
+  assert.ok(csv.ok);
+  const rows = parseCsv(readFileSync(join(dir, 'csv', 'predictions.csv'), 'utf8'));
+  assert.deepEqual(rows[0], ['source_id', 'model_id', 't', 'actual', 'predicted']);
+  assert.equal(rows.length, 131);
+  assert.deepEqual(rows[1], [String(a), String(m1), String(day - 1800), '70', String(99.5 - 30)]);
+  assert.deepEqual(rows[3], [String(a), String(m1), String(day - 1680), '', String(99.5 - 28)], 'a missing actual is an empty field');
+  assert.deepEqual(rows[61], [String(a), String(m2), String(day - 1800), '70', '86']);
+});
