@@ -22,6 +22,18 @@ export const WINDOW_METRICS = [
 /** A window metric name. */
 export type WindowMetric = (typeof WINDOW_METRICS)[number];
 
+/**
+ * TCP flight metrics per window (schema v5), model features beside WINDOW_METRICS:
+ * - bif_mean / bif_max: mean and max of the tcp.analysis.bytes_in_flight values carried by the
+ *   window's TCP data segments (all connections pooled), bytes; null without such segments;
+ * - rtt_gradient: tcp_rtt_ms minus the previous window's (the window just before, same
+ *   resolution), ms; bif_gradient likewise for bif_mean, bytes; null when either is null.
+ */
+export const FLIGHT_METRICS = ['bif_mean', 'bif_max', 'rtt_gradient', 'bif_gradient'] as const;
+
+/** A flight metric name. */
+export type FlightMetric = (typeof FLIGHT_METRICS)[number];
+
 /** Wireshark's Packet Lengths buckets (`tshark -z plen,tree`), as column names. */
 export const PACKET_LENGTH_BUCKETS = [
   { column: 'plen_0_19', range: '0-19', min: 0, max: 19 },

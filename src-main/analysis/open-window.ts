@@ -38,6 +38,10 @@ export class OpenWindow {
   readonly rtt = new QuantileSketch();
   latencySum = 0;
   readonly latency = new QuantileSketch();
+  /** Sum, count and max of the bytes-in-flight values of the window's segments. */
+  bifSum = 0;
+  bifCount = 0;
+  bifMax = Number.NEGATIVE_INFINITY;
 
   /** Prepares a pooled window for a new opening. */
   open(t: number, id: number, partial: boolean): void {
@@ -57,6 +61,9 @@ export class OpenWindow {
     this.rtt.clear();
     this.latencySum = 0;
     this.latency.clear();
+    this.bifSum = 0;
+    this.bifCount = 0;
+    this.bifMax = Number.NEGATIVE_INFINITY;
   }
 
   /** Adds a closed child window (a finer resolution inside this one) to this window. */
@@ -77,6 +84,9 @@ export class OpenWindow {
     this.rtt.merge(child.rtt);
     this.latencySum += child.latencySum;
     this.latency.merge(child.latency);
+    this.bifSum += child.bifSum;
+    this.bifCount += child.bifCount;
+    if (child.bifMax > this.bifMax) this.bifMax = child.bifMax;
   }
 
   /** The emitted row: counts, sums and the metrics derived from them (DESIGN.md Definitions). */
@@ -118,6 +128,9 @@ export class OpenWindow {
       rtt_count: this.rtt.count,
       latency_sum: this.latencySum,
       latency_count: this.latency.count,
+      bif_sum: this.bifSum,
+      bif_count: this.bifCount,
+      bif_max: this.bifCount > 0 ? this.bifMax : null,
     });
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { DecodedBatch } from '../ingest/decoded-batch.js';
 import { ProtoBit } from '../ingest/decoded-batch.js';
-import type { PACKET_LENGTH_BUCKETS, WindowResolution, WindowRow } from '../../src-shared/window-metrics.js';
+import type { FlightMetric, PACKET_LENGTH_BUCKETS, WindowResolution, WindowRow } from '../../src-shared/window-metrics.js';
 
 /** Transport classes that partition a window's packets (index into per-class counters). */
 export const TransportClass = { TCP: 0, UDP: 1, ICMP: 2, OTHER: 3 } as const;
@@ -62,7 +62,9 @@ export type TransportColumn =
  * - recompute from the merged sums: bytes_per_second, packets_per_second, avg_packet_size,
  *   tcp/udp/icmp_percent, tcp_rtt_ms = rtt_sum / rtt_count, avg_latency_ms likewise
  *   (null when the count is 0);
- * - p99 columns: max of the non-null values (the sketches are not stored).
+ * - p99 columns and bif_max: max of the non-null values (the sketches are not stored);
+ * - bif_sum and bif_count add, bif_mean = bif_sum / bif_count; rtt_gradient and bif_gradient
+ *   keep the stored value (a partial row has none: its neighbour is not known).
  */
 export type WindowAggregateRow = WindowRow & {
   /** Window length in seconds; `t` is a multiple of it. */
@@ -79,17 +81,24 @@ export type WindowAggregateRow = WindowRow & {
   /** Sum of request–response latency samples (DNS and TCP) in the window, in milliseconds. */
   readonly latency_sum: number;
   readonly latency_count: number;
-} & { readonly [K in TransportColumn | PacketLengthColumn]: number };
+  /** Sum and count of bytes-in-flight values in the window (bif_mean = sum / count). */
+  readonly bif_sum: number;
+  readonly bif_count: number;
+} & { readonly [K in TransportColumn | PacketLengthColumn]: number } & { readonly [K in FlightMetric]: number | null };
 
 /** The derived metrics: functions of a row's counts and sums, recomputed after a merge. */
 type DerivedColumn =
   | 'bytes_per_second' | 'packets_per_second' | 'avg_packet_size' | 'avg_latency_ms'
-  | 'tcp_rtt_ms' | 'tcp_percent' | 'udp_percent' | 'icmp_percent';
+  | 'tcp_rtt_ms' | 'tcp_percent' | 'udp_percent' | 'icmp_percent' | 'bif_mean' | 'rtt_gradient' | 'bif_gradient';
 
 /** A row without its derived metrics: what is counted, summed or sketched per window. */
 export type WindowCounts = Omit<WindowAggregateRow, DerivedColumn>;
 
-/** Completes counts into a row, deriving the metrics exactly as DESIGN.md Definitions say. */
+/**
+ * Completes counts into a row, deriving the metrics exactly as DESIGN.md Definitions say. The
+ * gradients need the previous window: they are null here and set by the aggregator
+ * (`withGradients`).
+ */
 export function buildWindowRow(c: WindowCounts): WindowAggregateRow {
   const packets = c.packets;
   const share = packets > 0 ? 100 / packets : 0;
@@ -134,7 +143,20 @@ export function buildWindowRow(c: WindowCounts): WindowAggregateRow {
     rtt_count: c.rtt_count,
     latency_sum: c.latency_sum,
     latency_count: c.latency_count,
+    bif_sum: c.bif_sum,
+    bif_count: c.bif_count,
+    bif_mean: c.bif_count > 0 ? c.bif_sum / c.bif_count : null,
+    bif_max: c.bif_max,
+    rtt_gradient: null,
+    bif_gradient: null,
   };
+}
+
+/** The row with its gradients: differences to the previous window's tcp_rtt_ms and bif_mean. */
+export function withGradients(row: WindowAggregateRow, prev: WindowAggregateRow | null): WindowAggregateRow {
+  if (prev === null || prev.t + row.resolution !== row.t) return row;
+  const diff = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
+  return { ...row, rtt_gradient: diff(row.tcp_rtt_ms, prev.tcp_rtt_ms), bif_gradient: diff(row.bif_mean, prev.bif_mean) };
 }
 
 /** Columns a merge adds (see WindowAggregateRow). */
@@ -144,12 +166,14 @@ const ADDITIVE_COLUMNS = [
   'icmp_packets', 'icmp_bytes', 'other_packets', 'other_bytes',
   'plen_0_19', 'plen_20_39', 'plen_40_79', 'plen_80_159', 'plen_160_319',
   'plen_320_639', 'plen_640_1279', 'plen_1280_2559', 'plen_2560_5119', 'plen_5120_plus',
-  'rtt_sum', 'rtt_count', 'latency_sum', 'latency_count',
+  'rtt_sum', 'rtt_count', 'latency_sum', 'latency_count', 'bif_sum', 'bif_count',
 ] as const satisfies readonly (keyof WindowCounts)[];
 
 /**
  * Merges two rows of the same window (resolution and t) by the rule on WindowAggregateRow:
- * the reference for a store's upsert. The result is partial only when both were.
+ * the reference for a store's upsert. The result is partial only when both were. bif_max is
+ * the larger; a gradient keeps the first row's value when it has one (the late part's
+ * neighbour is unknown).
  */
 export function mergeWindowRows(a: WindowAggregateRow, b: WindowAggregateRow): WindowAggregateRow {
   if (a.t !== b.t || a.resolution !== b.resolution) {
@@ -157,7 +181,7 @@ export function mergeWindowRows(a: WindowAggregateRow, b: WindowAggregateRow): W
   }
   const sums: Record<(typeof ADDITIVE_COLUMNS)[number], number> = { ...a };
   for (const k of ADDITIVE_COLUMNS) sums[k] = a[k] + b[k];
-  return buildWindowRow({
+  const merged = buildWindowRow({
     ...sums,
     t: a.t,
     resolution: a.resolution,
@@ -166,7 +190,9 @@ export function mergeWindowRows(a: WindowAggregateRow, b: WindowAggregateRow): W
     new_connections: addNullable(a.new_connections, b.new_connections),
     tcp_rtt_p99_ms: maxNullable(a.tcp_rtt_p99_ms, b.tcp_rtt_p99_ms),
     latency_p99_ms: maxNullable(a.latency_p99_ms, b.latency_p99_ms),
+    bif_max: maxNullable(a.bif_max, b.bif_max),
   });
+  return { ...merged, rtt_gradient: a.rtt_gradient ?? b.rtt_gradient, bif_gradient: a.bif_gradient ?? b.bif_gradient };
 }
 
 function addNullable(a: number | null, b: number | null): number | null {

@@ -29,7 +29,7 @@ import { packetLengthBucket } from '../../src-shared/window-metrics.js';
 import type { WindowResolution } from '../../src-shared/window-metrics.js';
 import { WindowLevel } from './window-level.js';
 import type { OpenWindow } from './open-window.js';
-import { classifyTransport } from './window-aggregate-row.js';
+import { classifyTransport, withGradients } from './window-aggregate-row.js';
 import type { WindowAggregateRow } from './window-aggregate-row.js';
 
 /** Receives the rows of windows that closed, once per `add()` that closed any, and at `flush()`. */
@@ -69,6 +69,8 @@ export class WindowAggregator {
   /** Per slot: id of the 1 s window in which its current flow was last counted (0: none). */
   private stampOfSlot = new Uint32Array(1024);
   private nextSerial = 0;
+  /** Last complete row emitted per resolution (the previous window of the gradients). */
+  private readonly lastRow = new Map<number, WindowAggregateRow>();
 
   constructor(sink: WindowRowSink, options: WindowAggregatorOptions = {}) {
     this.sink = sink;
@@ -149,6 +151,7 @@ export class WindowAggregator {
     const newFlow = ann.newFlow;
     const ackRtt = ann.ackRtt;
     const latency = ann.latency;
+    const bif = ann.bytesInFlight;
     const serials = this.serialOfSlot;
     const stamps = this.stampOfSlot;
     let w: OpenWindow | null = null;
@@ -194,6 +197,12 @@ export class WindowAggregator {
       if (lat === lat) {
         w.latencySum += lat * 1000;
         w.latency.add(lat * 1000);
+      }
+      const b = bif[i]!;
+      if (b === b) {
+        w.bifSum += b;
+        w.bifCount++;
+        if (b > w.bifMax) w.bifMax = b;
       }
     }
   }
@@ -249,6 +258,16 @@ export class WindowAggregator {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
+      // Gradients against the last complete row of the same resolution (rows of one level
+      // close in time order); a partial row gets none and does not move the reference.
+      if (row.partial) continue;
+      const prev = this.lastRow.get(row.resolution) ?? null;
+      if (prev !== null && row.t < prev.t) continue;
+      rows[k] = withGradients(row, prev);
+      this.lastRow.set(row.resolution, row);
+    }
     this.sink(rows);
   }
 }

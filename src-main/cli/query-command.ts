@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { PACKET_LENGTH_BUCKETS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { FLIGHT_METRICS, PACKET_LENGTH_BUCKETS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { ConversationsRepo } from '../store/conversations-repo.js';
 import type { ConversationProto } from '../store/conversations-repo.js';
@@ -20,7 +20,8 @@ const HELP = `Usage: flowbench query WHAT --db PATH --source N [options] [--json
 
 Reads what \`flowbench ingest\` stored. WHAT is one of:
   windows        one row per non-empty window: t (window start, epoch s), packets, bytes,
-                 captured_bytes and the window metrics (${WINDOW_METRICS.join(', ')})
+                 captured_bytes, the window metrics (${WINDOW_METRICS.join(', ')})
+                 and bytes in flight with gradients (${FLIGHT_METRICS.join(', ')})
   flows          flow records, by first packet time
   conversations  Wireshark's conversations table (per direction packets/bytes, start, duration)
   talkers        top talkers by IP address (--by ip) or by port (--by port)

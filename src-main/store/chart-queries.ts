@@ -71,6 +71,7 @@ const RATIO_AVG: Record<string, string> = {
   avg_packet_size: 'sum(bytes) * 1.0 / nullif(sum(packets), 0)',
   tcp_rtt_ms: 'sum(rtt_sum) * 1.0 / nullif(sum(rtt_count), 0)',
   avg_latency_ms: 'sum(latency_sum) * 1.0 / nullif(sum(latency_count), 0)',
+  bif_mean: 'sum(bif_sum) * 1.0 / nullif(sum(bif_count), 0)',
   tcp_percent: 'sum(tcp_packets) * 100.0 / nullif(sum(packets), 0)',
   udp_percent: 'sum(udp_packets) * 100.0 / nullif(sum(packets), 0)',
   icmp_percent: 'sum(icmp_packets) * 100.0 / nullif(sum(packets), 0)',

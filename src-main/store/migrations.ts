@@ -252,12 +252,27 @@ function seedLabelRules(db: Database.Database): void {
   for (const r of defaultRuleList()) ins.run(r.id, r.kind, r.pattern, r.label, r.priority);
 }
 
+/**
+ * Bytes in flight and gradients per window (src-shared/window-metrics.ts FLIGHT_METRICS):
+ * bif_sum / bif_count (bif_mean derives from them), bif_max, and the window-to-window
+ * rtt_gradient and bif_gradient. Rows written before this version keep NULL there.
+ */
+const v5Sql = `
+ALTER TABLE windows ADD COLUMN bif_sum REAL;
+ALTER TABLE windows ADD COLUMN bif_count INTEGER;
+ALTER TABLE windows ADD COLUMN bif_mean REAL;
+ALTER TABLE windows ADD COLUMN bif_max REAL;
+ALTER TABLE windows ADD COLUMN rtt_gradient REAL;
+ALTER TABLE windows ADD COLUMN bif_gradient REAL;
+`;
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
   { version: 2, name: 'flows view sort and client-port indexes', up: (db) => db.exec(v2Sql) },
   { version: 3, name: 'models and predictions', up: (db) => db.exec(v3Sql) },
   { version: 4, name: 'label rules and flow labels', up: (db) => { db.exec(v4Sql); seedLabelRules(db); } },
+  { version: 5, name: 'windows: bytes in flight and RTT/BIF gradients', up: (db) => db.exec(v5Sql) },
 ];
 
 /** The schema version this code expects. */

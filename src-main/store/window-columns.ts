@@ -3,7 +3,7 @@
  * from a window's additive sums (DESIGN.md, Definitions). The SQL expressions and the TS
  * function below must agree; window-columns.test.ts checks that they do.
  */
-import { PACKET_LENGTH_BUCKETS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { FLIGHT_METRICS, PACKET_LENGTH_BUCKETS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 import type { WindowMetric } from '../../src-shared/window-metrics.js';
 
 /** Packet-length bucket columns, in PACKET_LENGTH_BUCKETS order. */
@@ -30,6 +30,12 @@ export type ProtoColumn = (typeof PROTO_COLUMNS)[number];
  */
 export const SUM_COLUMNS = ['rtt_sum', 'rtt_count', 'latency_sum', 'latency_count'] as const;
 
+/**
+ * Bytes-in-flight sums and the flight metrics (schema v5): bif_mean derives from the sums,
+ * bif_max and the gradients are stored as the aggregator gives them.
+ */
+export const FLIGHT_COLUMNS = ['bif_sum', 'bif_count', ...FLIGHT_METRICS] as const;
+
 /** Every value column of `windows`, in table order (after source_id, resolution, t). */
 export const WINDOW_VALUE_COLUMNS: readonly string[] = [
   'packets',
@@ -39,6 +45,7 @@ export const WINDOW_VALUE_COLUMNS: readonly string[] = [
   ...PLEN_COLUMNS,
   ...PROTO_COLUMNS,
   ...SUM_COLUMNS,
+  ...FLIGHT_COLUMNS,
 ];
 
 /** Columns a chart may ask for: counts, metrics, buckets and protocol figures. */
@@ -49,6 +56,7 @@ export const CHARTABLE_COLUMNS: ReadonlySet<string> = new Set([
   ...WINDOW_METRICS,
   ...PLEN_COLUMNS,
   ...PROTO_COLUMNS,
+  ...FLIGHT_METRICS,
 ]);
 
 /** A packet-length bucket column name. */
@@ -81,6 +89,14 @@ export type WindowSums = {
   readonly active_connections: number | null;
   /** Flows whose first packet is in the window. */
   readonly new_connections: number | null;
+  /** Sum and count of bytes-in-flight values (bytes). */
+  readonly bif_sum: number;
+  readonly bif_count: number;
+  /** Largest bytes-in-flight value, null without values. */
+  readonly bif_max: number | null;
+  /** Differences to the previous window's tcp_rtt_ms and bif_mean; null when unknown. */
+  readonly rtt_gradient: number | null;
+  readonly bif_gradient: number | null;
 } & { readonly [K in ProtoColumn | PlenColumn]: number };
 
 /** The WindowSums fields after `t`, in the order the store binds them. */
@@ -95,6 +111,11 @@ export const WINDOW_SUMS_FIELDS = [
   'latency_p99_ms',
   'active_connections',
   'new_connections',
+  'bif_sum',
+  'bif_count',
+  'bif_max',
+  'rtt_gradient',
+  'bif_gradient',
 ] as const;
 
 /** A WindowSums being filled in (tests, importers). */
@@ -103,9 +124,9 @@ export type MutableWindowSums = { -readonly [K in keyof WindowSums]: WindowSums[
 /**
  * SQL expression per derived metric, written over columns named like WindowSums (plus the
  * resolution `res`). Percentages are 0–100 shares of the window's packets; RTT and latency
- * are milliseconds.
+ * are milliseconds; bif_mean is bytes.
  */
-export function metricSql(col: (name: string) => string, res: string): Record<WindowMetric, string> {
+export function metricSql(col: (name: string) => string, res: string): Record<WindowMetric | 'bif_mean', string> {
   const pk = col('packets');
   const share = (c: string) => `CASE WHEN ${pk} > 0 THEN 100.0 * ${col(c)} / ${pk} END`;
   return {
@@ -121,6 +142,7 @@ export function metricSql(col: (name: string) => string, res: string): Record<Wi
     tcp_percent: share('tcp_packets'),
     udp_percent: share('udp_packets'),
     icmp_percent: share('icmp_packets'),
+    bif_mean: `CASE WHEN ${col('bif_count')} > 0 THEN 1.0 * ${col('bif_sum')} / ${col('bif_count')} END`,
   };
 }
 
@@ -158,6 +180,11 @@ export function emptyWindowSums(t: number): MutableWindowSums {
     latency_p99_ms: null,
     active_connections: 0,
     new_connections: 0,
+    bif_sum: 0,
+    bif_count: 0,
+    bif_max: null,
+    rtt_gradient: null,
+    bif_gradient: null,
   };
   for (const c of PROTO_COLUMNS) w[c] = 0;
   for (const c of PLEN_COLUMNS) w[c] = 0;

@@ -6,11 +6,11 @@
 import type Database from 'better-sqlite3';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { FLIGHT_METRICS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 import { WindowsRepo } from './windows-repo.js';
 
 /** Columns of a window row, in order. */
-export const WINDOW_ROW_COLUMNS = ['t', 'packets', 'bytes', 'captured_bytes', ...WINDOW_METRICS] as const;
+export const WINDOW_ROW_COLUMNS = ['t', 'packets', 'bytes', 'captured_bytes', ...WINDOW_METRICS, ...FLIGHT_METRICS] as const;
 
 /** One window row (null where unknown). */
 export type WindowRowValues = Record<string, number | null>;

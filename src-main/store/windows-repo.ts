@@ -24,11 +24,15 @@ const PARAMS = ['source_id', 'resolution', 't', ...WINDOW_SUMS_FIELDS] as const;
 const paramIndex = new Map<string, number>(PARAMS.map((p, i) => [p, i]));
 
 /** Columns merged by taking the larger value: a documented approximation of a merged p99. */
-const MAX_MERGED = new Set(['tcp_rtt_p99_ms', 'latency_p99_ms']);
+const MAX_MERGED = new Set(['tcp_rtt_p99_ms', 'latency_p99_ms', 'bif_max']);
+/** Gradients: the stored value stays (a late part's neighbour window is not known). */
+const FIRST_KEPT = new Set(['rtt_gradient', 'bif_gradient']);
 /** Nullable counts: the sum when both are known, else the known one. */
 const NULLABLE_ADDED = new Set(['active_connections', 'new_connections']);
 const mergedValue = (c: string): string =>
-  MAX_MERGED.has(c)
+  FIRST_KEPT.has(c)
+    ? `coalesce(windows.${c}, excluded.${c})`
+    : MAX_MERGED.has(c)
     ? `max(coalesce(windows.${c}, excluded.${c}), coalesce(excluded.${c}, windows.${c}))`
     : NULLABLE_ADDED.has(c)
       ? `coalesce(windows.${c} + excluded.${c}, windows.${c}, excluded.${c})`
