@@ -72,6 +72,7 @@ export const useCapture = create<CaptureState>()((set, get) => ({
     }
     useJobs.getState().followJob(r.value.jobId);
     set({ starting: false, jobId: r.value.jobId });
+    showJobFailure();
   },
   stop: async () => {
     const jobId = get().jobId;
@@ -89,3 +90,15 @@ api.on('capture.status', (status) => {
     useSelection.getState().selectSource(status.sourceId);
   }
 });
+
+/**
+ * A capture can fail after capture.start answered (libpcap rejects the filter when the device
+ * opens, the device vanishes): the job's error is shown in the capture view too, by the form.
+ */
+function showJobFailure(): void {
+  const c = useCapture.getState();
+  const job = c.jobId === null ? undefined : useJobs.getState().jobs[c.jobId];
+  if (job?.phase === 'failed' && job.error !== null && c.error !== job.error.message) useCapture.setState({ error: job.error.message });
+}
+
+useJobs.subscribe(showJobFailure);

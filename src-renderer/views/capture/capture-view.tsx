@@ -20,6 +20,8 @@ export function CaptureView(): JSX.Element {
     void useCapture.getState().loadInterfaces();
   }, []);
   const unavailable = info !== null && !info.capture.available;
+  // An error about the filter (the server names the field first) is shown at the field.
+  const filterError = st.error?.startsWith('filter:') === true;
   return (
     <div className="content" data-testid="capture-view">
       <section className="panel">
@@ -54,7 +56,14 @@ export function CaptureView(): JSX.Element {
             value={st.form.filter}
             disabled={running}
             onChange={(e) => st.setForm({ filter: e.target.value })}
+            aria-invalid={filterError}
           />
+          {filterError && st.error !== null && (
+            <>
+              <span />
+              <ErrorMessage message={st.error} />
+            </>
+          )}
           <label htmlFor="cap-duration">Stop after</label>
           <span style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
             <input
@@ -122,7 +131,7 @@ export function CaptureView(): JSX.Element {
             </tbody>
           </table>
         )}
-        {st.error !== null && <ErrorMessage message={st.error} />}
+        {st.error !== null && !filterError && <ErrorMessage message={st.error} />}
         {st.status !== null && (
           <div className="status-line" data-testid="capture-status" data-running={running} style={{ marginTop: 10 }}>
             <span>{running ? '● capturing' : 'stopped'} on <b>{st.status.interface}</b>{st.status.filter !== '' ? ` (${st.status.filter})` : ''}</span>
