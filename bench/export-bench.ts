@@ -38,9 +38,17 @@ function parse(argv: readonly string[]): Options | string {
   return { flows, format };
 }
 
-/** Builds the workspace once per flow count (reused on later runs). */
+/**
+ * Builds the workspace once per flow count (reused on later runs). A reused one is opened
+ * read-write first, so migrations added since it was built apply (the export opens read-only).
+ */
 function buildWorkspace(path: string, flows: number): void {
-  if (existsSync(path)) return;
+  if (existsSync(path)) {
+    const ws = openWorkspace(path);
+    if (!ws.ok) throw new Error(ws.error.message);
+    ws.value.close();
+    return;
+  }
   const started = performance.now();
   const ws = openWorkspace(`${path}.tmp`);
   if (!ws.ok) throw new Error(ws.error.message);
