@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import type { ForecastEvaluation } from '../src-shared/models-api.js';
+import type { ForecastEvaluation, ForecastScores } from '../src-shared/models-api.js';
 import { corpusDir } from '../test/corpus-paths.js';
 import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
 
@@ -160,7 +160,7 @@ test('train a seeded 2-epoch forecast on the NAB series: loss chart, metrics equ
     assert.ok(stored.evaluation.points > 0);
     for (const predictor of ['model', 'persistence'] as const) {
       const shown = await rowScores(page, predictor);
-      const want = stored.evaluation[predictor];
+      const want: ForecastScores = stored.evaluation[predictor];
       for (const k of ['mae', 'rmse', 'smape', 'skill'] as const) {
         assert.ok(Number.isFinite(shown[k]), `${predictor} ${k} is a finite number (${shown[k]})`);
         assert.equal(shown[k], want[k], `${predictor} ${k} equals the stored evaluation`);
@@ -190,7 +190,7 @@ test('train a seeded 2-epoch forecast on the NAB series: loss chart, metrics equ
     assert.ok(outOfBand > 0, 'some residuals leave the validation band');
     const dotYs = await residual.locator('.recharts-line-dots circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('cy'))));
     assert.equal(dotYs.length, outOfBand, 'one dot per out-of-band window');
-    const residualTop = await residual.locator('.recharts-line').first().locator('path.recharts-line-curve').evaluate((e) => (e as SVGGraphicsElement).getBBox().y);
+    const residualTop = await residual.locator('.recharts-line').first().locator('path.recharts-line-curve').evaluate((e) => (e as unknown as { getBBox(): { y: number } }).getBBox().y);
     assert.ok(Math.abs(Math.min(...dotYs) - residualTop) < 1.5, `the highest residual is marked (top dot at y=${Math.min(...dotYs)}, line top at y=${residualTop})`);
     await forecast.scrollIntoViewIfNeeded();
     await page.mouse.move(0, 0);
