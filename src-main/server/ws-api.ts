@@ -62,7 +62,12 @@ export function attachWebSocketApi(server: Server, wb: Workbench, token: string 
   });
   return () => {
     unsubscribe();
-    for (const ws of wss.clients) ws.close(1001, 'server stopping');
+    // Close frame, then drop the socket at once: waiting for each client's answer (ws's 30 s
+    // close timer) would keep a stopping server alive.
+    for (const ws of wss.clients) {
+      ws.close(1001, 'server stopping');
+      ws.terminate();
+    }
     wss.close();
   };
 }

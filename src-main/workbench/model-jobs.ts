@@ -154,7 +154,11 @@ export class ModelJobs {
     this.live.clear();
     const runs = [...this.training.values()];
     for (const t of runs) t.handle.cancel();
-    await Promise.race([Promise.all(runs.map((t) => t.done)), new Promise((r) => setTimeout(r, 10_000))]);
+    // Wait up to 10 s for cancelled runs to save; the timer must not hold a closing process open.
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((r) => { timer = setTimeout(r, 10_000); });
+    await Promise.race([Promise.all(runs.map((t) => t.done)), grace]);
+    clearTimeout(timer);
     await this.ml.close();
   }
 }
