@@ -6,29 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { corpusDir } from '../test/corpus-paths.js';
-import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
+import { browserSkipReason, journey, screenshot, waitAttr } from './harness.js';
 
 const skip = browserSkipReason() ?? false;
 const NAB_NAME = 'realAWSCloudwatch/ec2_network_in_257a54.csv';
-
-async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
-  const served = await startServer();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(served.url);
-    await body(page, served);
-    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
-  } finally {
-    await browser?.close();
-    await served.stop();
-  }
-}
 
 /** Opens a file through the page's file input and waits for its source to be complete; returns its id. */
 async function openThroughUi(page: Page, path: string, count: number): Promise<number> {
@@ -37,19 +20,6 @@ async function openThroughUi(page: Page, path: string, count: number): Promise<n
   await items.nth(count - 1).waitFor({ timeout: 30_000 });
   const ids = await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-source-id'))));
   return Math.max(...ids);
-}
-
-/** Polls an attribute of the first element matching `selector` until `ok` holds; returns it. */
-async function waitAttr(page: Page, selector: string, attr: string, ok: (v: string) => boolean, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let v = '';
-  while (Date.now() < deadline) {
-    const el = page.locator(selector).first();
-    v = (await el.count()) > 0 ? ((await el.getAttribute(attr)) ?? '') : '';
-    if (ok(v)) return v;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${selector} ${attr} never matched (last: "${v}")`);
 }
 
 async function selectSource(page: Page, id: number): Promise<void> {

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { LO, loopbackSkipReason } from '../test/loopback-probe.js';
-import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
+import { browserSkipReason, journey, screenshot, type Served } from './harness.js';
 
 const skip = browserSkipReason() ?? (await loopbackSkipReason());
 const DATAGRAMS = 300;
@@ -17,23 +17,6 @@ const BURST = 30;
 const BURST_GAP_MS = 300;
 /** Ethernet (DLT_EN10MB on Linux lo) + IPv4 + UDP headers. */
 const UDP_OVERHEAD = 14 + 20 + 8;
-
-async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
-  const served = await startServer();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(served.url);
-    await body(page, served);
-    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
-  } finally {
-    await browser?.close();
-    await served.stop();
-  }
-}
 
 /** A UDP receiver on 127.0.0.1 at a free port (so the datagrams are delivered, no ICMP); closed by the caller. */
 async function udpReceiver(): Promise<{ port: number; received: () => number; close: () => Promise<void> }> {

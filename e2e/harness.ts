@@ -97,3 +97,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Runs one journey: a fresh `flowbench serve` and browser page, `body` on it, then checks that
+ * the page threw no uncaught error; always cleans up. Dialogs (window.confirm) are accepted.
+ */
+export async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
+  const served = await startServer();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(served.url);
+    await body(page, served);
+    if (pageErrors.length > 0) throw new Error(`the page threw: ${pageErrors.join(' | ')}`);
+  } finally {
+    await browser?.close();
+    await served.stop();
+  }
+}
+
+/** Polls an attribute of the first element matching `selector` until `ok` holds; returns it. */
+export async function waitAttr(page: Page, selector: string, attr: string, ok: (v: string) => boolean, timeout = 30_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let v = '';
+  while (Date.now() < deadline) {
+    const el = page.locator(selector).first();
+    v = (await el.count()) > 0 ? ((await el.getAttribute(attr)) ?? '') : '';
+    if (ok(v)) return v;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${selector} ${attr} never matched (last: "${v}")`);
+}

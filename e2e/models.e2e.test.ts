@@ -7,32 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ForecastEvaluation, ForecastScores } from '../src-shared/models-api.js';
 import { corpusDir } from '../test/corpus-paths.js';
-import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
+import { browserSkipReason, journey, screenshot, waitAttr, type Served } from './harness.js';
 
 const skip = browserSkipReason() ?? false;
 const NAB = join(corpusDir, 'timeseries', 'realAWSCloudwatch', 'ec2_network_in_257a54.csv');
-
-async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
-  const served = await startServer();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // Delete asks through window.confirm.
-    page.on('dialog', (d) => void d.accept());
-    await page.goto(served.url);
-    await body(page, served);
-    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
-  } finally {
-    await browser?.close();
-    await served.stop();
-  }
-}
 
 /** Opens the NAB series through the file input, selects its source, and returns its id. */
 async function openSeries(page: Page): Promise<number> {
@@ -55,19 +36,6 @@ async function trainAdvanced(page: Page, epochs: number, seed: number): Promise<
   await page.getByTestId('train-epochs').fill(String(epochs));
   await page.getByTestId('train-seed').fill(String(seed));
   await page.getByTestId('train-submit').click();
-}
-
-/** Polls an attribute of the first element matching `selector` until `ok` holds; returns it. */
-async function waitAttr(page: Page, selector: string, attr: string, ok: (v: string) => boolean, timeout = 30_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  let v = '';
-  while (Date.now() < deadline) {
-    const el = page.locator(selector).first();
-    v = (await el.count()) > 0 ? ((await el.getAttribute(attr)) ?? '') : '';
-    if (ok(v)) return v;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`${selector} ${attr} never matched (last: "${v}")`);
 }
 
 interface StoredModel {

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { corpusDir, readTruth } from '../test/corpus-paths.js';
 import { buildReplayCapture } from '../test/replay-capture.js';
-import { browserSkipReason, launchBrowser, screenshot, startServer, type Served } from './harness.js';
+import { browserSkipReason, journey, screenshot, type Served } from './harness.js';
 
 const skip = browserSkipReason() ?? false;
 /** One TLS flow: the dashboard journey. */
@@ -19,24 +19,6 @@ const MANY_FLOWS = 'ndpi__netflix.pcap';
 interface Truth {
   readonly packets: number;
   readonly wire_bytes: number;
-}
-
-/** Runs `body` with a fresh server, browser and page; always cleans up. */
-async function journey(body: (page: Page, served: Served) => Promise<void>): Promise<void> {
-  const served = await startServer();
-  let browser: Browser | undefined;
-  try {
-    browser = await launchBrowser();
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(served.url);
-    await body(page, served);
-    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
-  } finally {
-    await browser?.close();
-    await served.stop();
-  }
 }
 
 /** Opens a capture through the page's file input (the upload path of "Open a capture…"). */
