@@ -297,6 +297,8 @@ export interface CaptureStartRequest {
   readonly filter?: string;
   readonly snaplen?: number;
   readonly promiscuous?: boolean;
+  /** Leave this host's own Flowbench UI traffic (the `flowbench serve` port) out of the capture. */
+  readonly ignoreOwnTraffic?: boolean;
   readonly durationSeconds?: number;
   readonly count?: number;
 }

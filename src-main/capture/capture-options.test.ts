@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyOpenError, classifyPcapError, MAX_SNAPLEN, permissionMessage, validateCaptureOptions } from './capture-options.js';
+import { classifyOpenError, classifyPcapError, effectiveFilter, MAX_SNAPLEN, permissionMessage, validateCaptureOptions } from './capture-options.js';
 import { dltOfArphrd, linkTypeOfDlt, pcapError } from './pcap-live-binding.js';
 import { ringPath } from './pcapng-writer.js';
 
@@ -8,8 +8,23 @@ test('defaults are filled and limits kept', () => {
   const r = validateCaptureOptions({ interface: 'lo', count: 10 });
   assert.deepEqual(r, {
     ok: true,
-    value: { interface: 'lo', filter: '', snaplen: MAX_SNAPLEN, durationSeconds: null, count: 10, bufferBytes: 32 * 1024 * 1024 },
+    value: {
+      interface: 'lo', filter: '', snaplen: MAX_SNAPLEN, durationSeconds: null, count: 10, bufferBytes: 32 * 1024 * 1024,
+      promiscuous: true, excludeTcpPorts: [],
+    },
   });
+});
+
+test("this host's own UI traffic is left out by the filter the device gets", () => {
+  assert.equal(effectiveFilter({ filter: 'udp', excludeTcpPorts: [] }), 'udp');
+  assert.equal(effectiveFilter({ filter: '', excludeTcpPorts: [5170] }), 'not (tcp port 5170)');
+  assert.equal(effectiveFilter({ filter: 'host 10.0.0.1 or udp', excludeTcpPorts: [5170, 8080] }), '(host 10.0.0.1 or udp) and not (tcp port 5170 or tcp port 8080)');
+  const r = validateCaptureOptions({ interface: 'lo', promiscuous: false, excludeTcpPorts: [5170, 5170] });
+  assert.ok(r.ok);
+  assert.equal(r.value.promiscuous, false);
+  assert.deepEqual(r.value.excludeTcpPorts, [5170]);
+  const bad = validateCaptureOptions({ interface: 'lo', excludeTcpPorts: [70000] });
+  assert.equal(bad.ok, false);
 });
 
 test('each bad field gives an error naming that field', () => {

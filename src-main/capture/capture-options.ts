@@ -23,6 +23,13 @@ export interface CaptureOptions {
   readonly count: number | null;
   /** libpcap's kernel buffer size in bytes. */
   readonly bufferBytes: number;
+  /** Promiscuous mode (pcap_set_promisc): also packets not addressed to this host. */
+  readonly promiscuous: boolean;
+  /**
+   * TCP ports of this host's own Flowbench UI traffic (the `flowbench serve` port) to leave out
+   * of the capture; empty: nothing left out. Applied by {@link effectiveFilter}.
+   */
+  readonly excludeTcpPorts: readonly number[];
 }
 
 /** The option a validation error is about (UI shows the message at that field). */
@@ -53,6 +60,8 @@ export function validateCaptureOptions(input: {
   readonly durationSeconds?: number | null;
   readonly count?: number | null;
   readonly bufferBytes?: number;
+  readonly promiscuous?: boolean;
+  readonly excludeTcpPorts?: readonly number[];
 }): Result<CaptureOptions, CaptureOptionError> {
   const name = input.interface;
   if (name.trim() === '' || name.length > 255 || name.includes('\0')) {
@@ -78,7 +87,21 @@ export function validateCaptureOptions(input: {
   if (!Number.isInteger(bufferBytes) || bufferBytes < 65536 || bufferBytes > MAX_BUFFER_BYTES) {
     return fieldError('bufferBytes', 'invalid_argument', `buffer size: must be an integer from 65536 to ${MAX_BUFFER_BYTES} bytes`);
   }
-  return ok({ interface: name, filter, snaplen, durationSeconds, count, bufferBytes });
+  const excludeTcpPorts = [...new Set(input.excludeTcpPorts ?? [])];
+  if (excludeTcpPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    return fieldError('filter', 'invalid_argument', 'filter: the ports of this host\'s own traffic must be integers from 1 to 65535');
+  }
+  return ok({ interface: name, filter, snaplen, durationSeconds, count, bufferBytes, promiscuous: input.promiscuous ?? true, excludeTcpPorts });
+}
+
+/**
+ * The BPF program the device gets: the user's filter, less this host's own UI traffic when
+ * asked (pcap-filter(7): `(F) and not (tcp port A or tcp port B)`).
+ */
+export function effectiveFilter(options: Pick<CaptureOptions, 'filter' | 'excludeTcpPorts'>): string {
+  if (options.excludeTcpPorts.length === 0) return options.filter;
+  const own = `not (${options.excludeTcpPorts.map((p) => `tcp port ${p}`).join(' or ')})`;
+  return options.filter.trim() === '' ? own : `(${options.filter}) and ${own}`;
 }
 
 function fieldError(field: CaptureField, code: AppError['code'], message: string): Result<never, CaptureOptionError> {

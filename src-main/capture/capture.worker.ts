@@ -17,7 +17,7 @@
  * - A separate process (not a worker_thread) keeps a capture's handle, ring and buffers out of
  *   the app process: whatever the capture leaves behind dies with it.
  */
-import { classifyPcapError, type CaptureOptionError, type CaptureOptions } from './capture-options.js';
+import { classifyPcapError, effectiveFilter, type CaptureOptionError, type CaptureOptions } from './capture-options.js';
 import type { CaptureCounters, CaptureStopReason, FromCaptureWorker, ToCaptureWorker } from './capture-messages.js';
 import { forEachRecord, LiveHandle, linkTypeOfDlt, RECORD_HEADER_BYTES } from './pcap-live-binding.js';
 
@@ -44,10 +44,10 @@ function exitAfter(m: FromCaptureWorker): void {
 function openDevice(options: CaptureOptions, timeoutMs: number): LiveHandle | CaptureOptionError {
   const opened = LiveHandle.open({
     device: options.interface,
-    filter: options.filter,
+    filter: effectiveFilter(options),
     snaplen: options.snaplen,
     bufferBytes: options.bufferBytes,
-    promisc: true,
+    promisc: options.promiscuous,
     timeoutMs,
   });
   return opened.ok ? opened.value : classifyPcapError(options.interface, options.filter, opened.error);

@@ -23,6 +23,7 @@ Options:
   --ring-size BYTES    start a new recording file before one passes BYTES (OUT_00001.pcapng, …)
   --ring-files N       with --ring-size, keep only the newest N files
   --snaplen N          bytes kept per packet (14 to 65535, default 65535)
+  --no-promiscuous     only packets addressed to this host (promiscuous mode is on by default)
   --db PATH            the workspace file (required; created if missing)
   --json               print one JSON object: { sourceId, interface, filter, packets, bytes,
                        durationSeconds, dropped, pcap }; dropped is null when unknown
@@ -58,6 +59,7 @@ async function runCapture(args: readonly string[], io: CliIo): Promise<number> {
     'ring-size': { type: 'string' },
     'ring-files': { type: 'string' },
     snaplen: { type: 'string' },
+    'no-promiscuous': { type: 'boolean' },
     db: { type: 'string' },
     json: { type: 'boolean' },
     progress: { type: 'boolean' },
@@ -100,6 +102,7 @@ async function runCapture(args: readonly string[], io: CliIo): Promise<number> {
     durationSeconds: duration as number | null,
     count: count as number | null,
     ...(snaplen === null ? {} : { snaplen: snaplen as number }),
+    promiscuous: values['no-promiscuous'] !== true,
   });
   if (!options.ok) return failed(io, options.error.message);
 

@@ -101,6 +101,7 @@ export async function startServer(opts: ServeOptions): Promise<Result<RunningSer
     return listening;
   }
   const port = listening.value.port;
+  wb.setOwnTrafficPorts([port]);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return ok({
     host, port, url: `http://${shownHost}:${port}/`, token, tokenGenerated,

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CaptureStatus, JobInfo } from '../../src-shared/api.js';
 import { LO, loopbackSkipReason } from '../../test/loopback-probe.js';
+import { startServer } from '../server/http-server.js';
 import { createDirectClient } from './direct-client.js';
 import { Workbench } from './workbench.js';
 
@@ -71,4 +72,52 @@ test('capture.start records lo into a capture source; capture.stop ends it with 
   assert.equal(again.ok ? '' : again.error.code, 'not_found');
   const bad = await api.call('capture.start', { interface: LO, snaplen: 5 });
   assert.match(bad.ok ? '' : bad.error.message, /snaplen/);
+});
+
+test("ignoreOwnTraffic leaves the server's own port out of a capture; without it the same traffic is captured", { skip, timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowbench-wb-own-'));
+  const r = Workbench.open({ workspacePath: join(dir, 'w.flowbench'), host: 'server' });
+  if (!r.ok) throw new Error(r.error.message);
+  const wb = r.value;
+  const served = await startServer({ workbench: wb, host: '127.0.0.1', port: 0 });
+  if (!served.ok) throw new Error(served.error.message);
+  t.after(async () => {
+    await served.value.close();
+    await wb.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const api = createDirectClient(wb);
+  const port = served.value.port;
+  const udpPort = 40000 + ((process.pid + 7) % 20000);
+
+  /** Captures while making 5 requests to the server and sending 5 datagrams; returns [server-port packets, udp packets]. */
+  const captureOnce = async (ignoreOwnTraffic: boolean): Promise<[number, number]> => {
+    const started = await api.call('capture.start', { interface: LO, filter: `tcp port ${port} or udp dst port ${udpPort}`, ignoreOwnTraffic });
+    assert.ok(started.ok, started.ok ? '' : started.error.message);
+    const jobId = started.value.jobId;
+    const end = new Promise<JobInfo>((resolve) => {
+      api.on('jobs.progress', (j) => { if (j.jobId === jobId && j.phase !== 'queued' && j.phase !== 'running') resolve(j); });
+    });
+    await new Promise<void>((resolve) => {
+      const off = api.on('jobs.progress', (j) => { if (j.jobId === jobId && j.phase === 'running') { off(); resolve(); } });
+    });
+    for (let i = 0; i < 5; i++) assert.equal((await fetch(`${served.value.url}api/health`)).status, 200);
+    const sock = createSocket('udp4');
+    for (let i = 0; i < 5; i++) await new Promise<void>((res) => sock.send(Buffer.alloc(10), udpPort, '127.0.0.1', () => res()));
+    sock.close();
+    await new Promise((res) => setTimeout(res, 1200));
+    await api.call('capture.stop', { jobId });
+    const job = await end;
+    const flows = await api.call('flows.page', { sourceId: job.sourceId!, limit: 100, offset: 0 });
+    assert.ok(flows.ok);
+    const own = flows.value.rows.filter((f) => f.proto === 6 && (f.server_port === port || f.client_port === port)).reduce((n, f) => n + f.packets, 0);
+    const udp = flows.value.rows.filter((f) => f.proto === 17).reduce((n, f) => n + f.packets, 0);
+    return [own, udp];
+  };
+  const [ownKept, udpKept] = await captureOnce(false);
+  assert.ok(ownKept >= 5 * 3, `the server's own traffic is captured when not ignored (${ownKept} packets)`);
+  assert.equal(udpKept, 5);
+  const [ownLeft, udpLeft] = await captureOnce(true);
+  assert.equal(ownLeft, 0, "no packet of the server's own port when ignored");
+  assert.equal(udpLeft, 5, 'the rest of the filter still applies');
 });

@@ -44,6 +44,8 @@ export class CaptureJobs {
       ...(req.snaplen === undefined ? {} : { snaplen: req.snaplen }),
       durationSeconds: req.durationSeconds ?? null,
       count: req.count ?? null,
+      ...(req.promiscuous === undefined ? {} : { promiscuous: req.promiscuous }),
+      excludeTcpPorts: req.ignoreOwnTraffic === true ? this.ctx.ownTcpPorts : [],
     });
     if (!options.ok) return err({ code: options.error.code, message: options.error.message });
     const dir = join(dirname(this.ctx.workspace.path), 'captures');

@@ -34,6 +34,8 @@ export class WorkbenchContext {
   readonly models: ModelsRepo;
   readonly jobs: JobRegistry;
   readonly ingest: IngestQueue;
+  /** TCP ports this host's own UI traffic uses (the `flowbench serve` port; none in Electron). */
+  ownTcpPorts: readonly number[] = [];
 
   constructor(
     readonly workspace: Workspace,

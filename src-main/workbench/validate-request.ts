@@ -215,10 +215,11 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
   },
   'capture.interfaces': empty,
   'capture.start': (o) => {
-    only(o, ['interface', 'filter', 'snaplen', 'promiscuous', 'durationSeconds', 'count']);
+    only(o, ['interface', 'filter', 'snaplen', 'promiscuous', 'ignoreOwnTraffic', 'durationSeconds', 'count']);
     const filter = optText(o, 'filter');
     const snaplen = optInt(o, 'snaplen', 14, 65535);
     const promiscuous = optBool(o, 'promiscuous');
+    const ignoreOwnTraffic = optBool(o, 'ignoreOwnTraffic');
     const d = o['durationSeconds'];
     if (d !== undefined && !(typeof d === 'number' && Number.isFinite(d) && d > 0 && d <= 31 * 86400)) {
       fail('durationSeconds', `must be a positive number of seconds (at most 31 days), got ${show(d)}`);
@@ -228,7 +229,8 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     if (iface.trim() === '') fail('interface', 'a device name is required');
     return ok({
       interface: iface, ...(filter === undefined ? {} : { filter }), ...(snaplen === undefined ? {} : { snaplen }),
-      ...(promiscuous === undefined ? {} : { promiscuous }), ...(d === undefined ? {} : { durationSeconds: d as number }),
+      ...(promiscuous === undefined ? {} : { promiscuous }), ...(ignoreOwnTraffic === undefined ? {} : { ignoreOwnTraffic }),
+      ...(d === undefined ? {} : { durationSeconds: d as number }),
       ...(count === undefined ? {} : { count }),
     });
   },

@@ -77,6 +77,11 @@ export class Workbench {
     return this.ctx.workspace.path;
   }
 
+  /** Declares the TCP ports of this host's own UI traffic (captures may leave them out). */
+  setOwnTrafficPorts(ports: readonly number[]): void {
+    this.ctx.ownTcpPorts = [...ports];
+  }
+
   /** The folder of the workspace file (uploads and captures are kept beside it). */
   get workspaceDir(): string {
     return dirname(this.ctx.workspace.path);

@@ -11,6 +11,9 @@ export interface CaptureForm {
   readonly filter: string;
   readonly durationSeconds: string;
   readonly count: string;
+  readonly promiscuous: boolean;
+  /** Leave this app's own UI traffic (the server's port) out. */
+  readonly ignoreOwnTraffic: boolean;
 }
 
 interface CaptureState {
@@ -36,7 +39,7 @@ function positive(text: string): number | undefined {
 export const useCapture = create<CaptureState>()((set, get) => ({
   interfaces: [],
   interfacesError: null,
-  form: { iface: '', filter: '', durationSeconds: '', count: '' },
+  form: { iface: '', filter: '', durationSeconds: '', count: '', promiscuous: true, ignoreOwnTraffic: true },
   jobId: null,
   status: null,
   error: null,
@@ -65,6 +68,8 @@ export const useCapture = create<CaptureState>()((set, get) => ({
       ...(f.filter.trim() === '' ? {} : { filter: f.filter.trim() }),
       ...(durationSeconds === undefined ? {} : { durationSeconds }),
       ...(count === undefined ? {} : { count: Math.floor(count) }),
+      promiscuous: f.promiscuous,
+      ignoreOwnTraffic: f.ignoreOwnTraffic,
     });
     if (!r.ok) {
       set({ starting: false, error: r.error.message });

@@ -90,6 +90,29 @@ export function CaptureView(): JSX.Element {
             <span className="muted">packets (empty = until stopped)</span>
           </span>
           <span />
+          <span style={{ display: 'flex', gap: 16, alignItems: 'center' }}>
+            <label>
+              <input
+                type="checkbox"
+                data-testid="capture-promiscuous"
+                checked={st.form.promiscuous}
+                disabled={running}
+                onChange={(e) => st.setForm({ promiscuous: e.target.checked })}
+              />{' '}
+              Promiscuous
+            </label>
+            <label title="Leaves out the traffic between this page and the Flowbench server">
+              <input
+                type="checkbox"
+                data-testid="capture-ignore-own"
+                checked={st.form.ignoreOwnTraffic}
+                disabled={running}
+                onChange={(e) => st.setForm({ ignoreOwnTraffic: e.target.checked })}
+              />{' '}
+              Ignore this app&apos;s own traffic
+            </label>
+          </span>
+          <span />
           <span style={{ display: 'flex', gap: 8 }}>
             <button className="primary" data-testid="capture-start" disabled={running || st.starting || unavailable} onClick={() => void st.start()}>
               Start
