@@ -6,14 +6,9 @@ import type Database from 'better-sqlite3';
 import { PACKET_LENGTH_BUCKETS } from '../../src-shared/window-metrics.js';
 import { PLEN_COLUMNS } from './window-columns.js';
 
-/** count / mean / p50 / p99 / max of a latency-like series, seconds (nulls when count is 0). */
-export interface StatSummary {
-  readonly count: number;
-  readonly mean: number | null;
-  readonly p50: number | null;
-  readonly p99: number | null;
-  readonly max: number | null;
-}
+// Summary shapes are the API contract's (`stats.get` answers them as stored).
+export type { SourceStats, StatSummary } from '../../src-shared/api.js';
+import type { SourceStats, StatSummary } from '../../src-shared/api.js';
 
 /** The three latency-like series summarised per source. */
 export const STAT_NAMES = ['ack_rtt', 'handshake_rtt', 'dns_latency'] as const;
@@ -32,17 +27,6 @@ export interface SourceStatsWrite {
   readonly sni: ReadonlyMap<string, number>;
   /** Distinct DNS query names with how many times each was seen. */
   readonly dns_names: ReadonlyMap<string, number>;
-}
-
-/** Whole-source stats as `query stats --json` prints them. */
-export interface SourceStats {
-  readonly ack_rtt: StatSummary;
-  readonly handshake_rtt: StatSummary;
-  readonly dns_latency: StatSummary;
-  readonly packet_length_buckets: readonly { readonly range: string; readonly count: number }[];
-  /** Distinct names, sorted. */
-  readonly sni: readonly string[];
-  readonly dns_names: readonly string[];
 }
 
 /** An empty summary (no samples). */

@@ -7,28 +7,9 @@ import type Database from 'better-sqlite3';
 /** How talkers are ranked. */
 export type TalkerOrder = 'bytes' | 'packets';
 
-/** One top talker by address. */
-export interface IpTalker {
-  readonly addr: string;
-  readonly packets: number;
-  readonly bytes: number;
-  /** Sent by this address. */
-  readonly tx_packets: number;
-  readonly tx_bytes: number;
-  /** Received by this address. */
-  readonly rx_packets: number;
-  readonly rx_bytes: number;
-  readonly flows: number;
-}
-
-/** One top talker by port (either end of a flow). */
-export interface PortTalker {
-  readonly proto: number;
-  readonly port: number;
-  readonly packets: number;
-  readonly bytes: number;
-  readonly flows: number;
-}
+// Row shapes are the API contract's: the store produces exactly what the workbench answers.
+export type { IpTalker, PortTalker } from '../../src-shared/api.js';
+import type { IpTalker, PortTalker } from '../../src-shared/api.js';
 
 /** Range and size of a talkers query; flows overlapping [from, to) count whole. */
 export interface TalkerQuery {
