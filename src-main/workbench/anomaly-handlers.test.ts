@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 import type { ApiClient, JobInfo } from '../../src-shared/api.js';
 import { corpusDir } from '../../test/corpus-paths.js';
-import { createDirectClient } from './direct-client.js';
-import { Workbench } from './workbench.js';
+import { openAndWait, openBench, value } from '../../test/workbench-client.js';
 
 // anomalies.* and drift.compare through the direct client (the transports' validation) on a
 // real workspace: the NAB series ec2_network_in_257a54 (5-minute samples, one labelled window)
@@ -22,47 +19,16 @@ function labelledWindows(): [number, number][] {
   return (labels.windows[NAB_NAME] ?? []).map(([a, b]) => [utc(a), utc(b)]);
 }
 
-function openBench(t: TestContext): { wb: Workbench; api: ApiClient } {
-  const dir = mkdtempSync(join(tmpdir(), 'flowbench-anomaly-'));
-  const r = Workbench.open({ workspacePath: join(dir, 'w.flowbench'), host: 'server' });
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(async () => {
-    await r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { wb: r.value, api: createDirectClient(r.value) };
-}
-
-async function value<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
 /** Opens a file as the UI does and resolves with its source id once the job is done. */
 async function open(api: ApiClient, path: string): Promise<number> {
-  const seen = new Map<string, JobInfo>();
-  let wanted: string | null = null;
-  let resolveJob!: (j: JobInfo) => void;
-  const done = new Promise<JobInfo>((r) => { resolveJob = r; });
-  const off = api.on('jobs.progress', (j) => {
-    if (j.phase !== 'done' && j.phase !== 'cancelled' && j.phase !== 'failed') return;
-    if (j.jobId === wanted) resolveJob(j);
-    else seen.set(j.jobId, j);
-  });
-  const { jobId } = await value(api.call('sources.open', { path }));
-  wanted = jobId;
-  const early = seen.get(jobId);
-  if (early !== undefined) resolveJob(early);
-  const job = await done;
-  off();
+  const job = await openAndWait(api, path);
   assert.equal(job.phase, 'done', job.error?.message);
   assert.ok(job.sourceId !== null);
   return job.sourceId;
 }
 
 test('anomalies.detect on the NAB network series: ~5 % of windows flagged, one inside the labelled window, drivers explained', async (t) => {
-  const { api } = openBench(t);
+  const { api } = openBench(t, 'anomaly');
   const sourceId = await open(api, NAB);
   const started = performance.now();
   const r = await value(api.call('anomalies.detect', { sourceId, seed: 1 }));
@@ -101,7 +67,7 @@ test('anomalies.detect on the NAB network series: ~5 % of windows flagged, one i
 });
 
 test('anomalies.* and drift.compare validation errors name the field; unknown sources are not_found', async (t) => {
-  const { wb } = openBench(t);
+  const { wb } = openBench(t, 'anomaly');
   const cases: [string, unknown, RegExp][] = [
     ['anomalies.detect', {}, /sourceId/],
     ['anomalies.detect', { sourceId: 1, contamination: 0 }, /contamination/],
@@ -136,7 +102,7 @@ test('anomalies.* and drift.compare validation errors name the field; unknown so
 });
 
 test('drift.compare: a capture against itself is 0 and stable; against another capture > 0 with contributions sorted', async (t) => {
-  const { api } = openBench(t);
+  const { api } = openBench(t, 'anomaly');
   const firefox = await open(api, join(corpusDir, 'pcap', 'ndpi__443-firefox.pcap'));
   const kakao = await open(api, join(corpusDir, 'pcap', 'ndpi__KakaoTalk_talk.pcap'));
 
@@ -168,7 +134,7 @@ test('drift.compare: a capture against itself is 0 and stable; against another c
 });
 
 test('anomalies.residual: the forecast windows whose residual leaves the validation band', async (t) => {
-  const { api } = openBench(t);
+  const { api } = openBench(t, 'anomaly');
   const sourceId = await open(api, NAB);
   const first = Date.parse('2014-04-10T00:04:00Z') / 1000;
   let jobId: string | null = null;

@@ -10,6 +10,7 @@ import { corpusDir } from '../../test/corpus-paths.js';
 import { importSeries } from '../ingest/series-import.js';
 import { openWorkspace } from '../store/workspace.js';
 import { createDirectClient } from './direct-client.js';
+import { value } from '../../test/workbench-client.js';
 import { Workbench } from './workbench.js';
 
 // Forecast models through the workbench (validation, ML worker, SQLite, model folders) on a
@@ -34,12 +35,6 @@ async function openWithSeries(t: TestContext): Promise<{ api: ApiClient; dir: st
     rmSync(dir, { recursive: true, force: true });
   });
   return { api: createDirectClient(r.value), dir, sourceId: imp.value.sourceId };
-}
-
-async function value<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
 }
 
 function finished(api: ApiClient, jobId: () => string | null, timeoutMs = 60_000): Promise<JobInfo> {

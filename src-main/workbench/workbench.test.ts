@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { TestContext } from 'node:test';
 import type { ApiClient, FlowRow, JobInfo, SourceInfo } from '../../src-shared/api.js';
 import { corpusDir, readTruth } from '../../test/corpus-paths.js';
 import { buildReplayCapture } from '../../test/replay-capture.js';
-import { createDirectClient } from './direct-client.js';
+import { openAndWait, openBench, value } from '../../test/workbench-client.js';
 import { Workbench } from './workbench.js';
 
 // The workbench against a real SQLite file and real corpus captures, through the direct client
@@ -20,18 +18,6 @@ interface Truth {
   wire_bytes: number;
   captured_bytes: number;
   packet_length_buckets: { range: string; count: number }[];
-}
-
-function openBench(t: TestContext, label: string): { wb: Workbench; api: ApiClient; dir: string; db: string } {
-  const dir = mkdtempSync(join(tmpdir(), `flowbench-wb-${label}-`));
-  const db = join(dir, 'w.flowbench');
-  const r = Workbench.open({ workspacePath: db, host: 'server' });
-  if (!r.ok) throw new Error(r.error.message);
-  t.after(async () => {
-    await r.value.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { wb: r.value, api: createDirectClient(r.value), dir, db };
 }
 
 /** Resolves with the job's final jobs.progress event. */
@@ -46,32 +32,6 @@ function finished(api: ApiClient, jobId: string, timeoutMs = 60_000): Promise<Jo
       }
     });
   });
-}
-
-async function value<T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
-
-async function openAndWait(api: ApiClient, path: string): Promise<JobInfo> {
-  // Subscribe before the call: a reused file may finish before the answer arrives.
-  let resolveJob!: (j: JobInfo) => void;
-  const seen = new Map<string, JobInfo>();
-  let wanted: string | null = null;
-  const done = new Promise<JobInfo>((r) => { resolveJob = r; });
-  const off = api.on('jobs.progress', (j) => {
-    if (j.phase !== 'done' && j.phase !== 'cancelled' && j.phase !== 'failed') return;
-    if (j.jobId === wanted) resolveJob(j);
-    else seen.set(j.jobId, j);
-  });
-  const { jobId } = await value(api.call('sources.open', { path }));
-  wanted = jobId;
-  const early = seen.get(jobId);
-  if (early !== undefined) resolveJob(early);
-  const job = await done;
-  off();
-  return job;
 }
 
 test('sources.open ingests a corpus capture in a worker: totals equal the Wireshark truth', async (t) => {
