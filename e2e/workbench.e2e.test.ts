@@ -184,8 +184,8 @@ test('cancelling the ingest of a large capture keeps a partial source', { skip, 
     const running = page.locator('[data-testid="job-row"][data-phase="running"]').first();
     await running.waitFor({ timeout: 120_000 });
     await running.getByTestId('job-cancel').click();
-    await screenshot(page, 'cancel-1-cancelling');
     await page.locator('[data-testid="job-row"][data-phase="cancelled"]').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'cancel-1-cancelled');
     const id = await sourceWithStatus(page, 'partial');
     const kept = sql(served, 'SELECT packets FROM sources WHERE id = ?', id);
     assert.ok(kept < big.packets, `the source holds what was read before the cancel (${kept} of ${big.packets})`);

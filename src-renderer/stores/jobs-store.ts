@@ -1,6 +1,6 @@
 /**
  * Long jobs as `jobs.progress` reports them, plus browser uploads that have not become a job
- * yet. Finished jobs stay a few seconds (failed ones until dismissed) so their outcome is seen.
+ * yet. Finished jobs stay a few seconds (failed and cancelled ones until dismissed) so their outcome is seen.
  */
 import { create } from 'zustand';
 import type { JobInfo } from '../../src-shared/api.js';
@@ -58,8 +58,8 @@ export const useJobs = create<JobsState>()((set, get) => ({
       void useSources.getState().load();
       // The source row is finalised just after the job's last report: read it once more.
       window.setTimeout(() => void useSources.getState().load(), 600);
-      // A failed job keeps its row (with the error sentence) until dismissed.
-      if (job.phase !== 'failed') window.setTimeout(() => get().dismiss(job.jobId), DONE_LINGER_MS);
+      // A failed or cancelled job keeps its row (the error, or what was kept) until dismissed.
+      if (job.phase === 'done') window.setTimeout(() => get().dismiss(job.jobId), DONE_LINGER_MS);
     } else if (job.sourceId !== null && job.sourceId === useSelection.getState().sourceId) {
       useSources.getState().bump();
     }
