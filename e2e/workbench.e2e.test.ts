@@ -67,8 +67,9 @@ test('open a corpus capture: progress, then a dashboard whose totals equal the t
     await screenshot(page, 'open-1-empty-state');
     await openThroughUi(page, join(corpusDir, 'pcap', CAPTURE));
     await page.getByTestId('job-row').first().waitFor();
-    await sourceWithStatus(page, 'complete');
+    // A done row lingers 5 s: wait for it before anything else can use up that time.
     await page.locator('[data-testid="job-row"][data-phase="done"]').first().waitFor();
+    await sourceWithStatus(page, 'complete');
     assert.equal(await waitForDataValue(page, 'total-packets', (v) => v > 0), truth.packets);
     assert.equal(await dataValue(page, 'total-bytes'), truth.wire_bytes);
     await page.getByTestId('volume-chart').locator('svg').first().waitFor();
