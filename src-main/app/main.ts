@@ -146,6 +146,7 @@ function startShell(): void {
       minWidth: MIN_WINDOW_SIZE.width,
       minHeight: MIN_WINDOW_SIZE.height,
       title: 'Flowbench',
+      icon: join(app.getAppPath(), 'assets', 'icon.png'),
       show: false,
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#ffffff',
       webPreferences: {
