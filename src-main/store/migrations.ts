@@ -266,6 +266,21 @@ ALTER TABLE windows ADD COLUMN rtt_gradient REAL;
 ALTER TABLE windows ADD COLUMN bif_gradient REAL;
 `;
 
+/**
+ * Labelled events of a source (a simulated capture's label file: kind and [t_from, t_to) in
+ * epoch seconds), drawn as bands on the Overview's time charts.
+ */
+const v6Sql = `
+CREATE TABLE source_events (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  t_from REAL NOT NULL,
+  t_to REAL NOT NULL,
+  PRIMARY KEY (source_id, seq)
+) WITHOUT ROWID;
+`;
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
@@ -273,6 +288,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'models and predictions', up: (db) => db.exec(v3Sql) },
   { version: 4, name: 'label rules and flow labels', up: (db) => { db.exec(v4Sql); seedLabelRules(db); } },
   { version: 5, name: 'windows: bytes in flight and RTT/BIF gradients', up: (db) => db.exec(v5Sql) },
+  { version: 6, name: 'source events (labelled time ranges of simulated captures)', up: (db) => db.exec(v6Sql) },
 ];
 
 /** The schema version this code expects. */
