@@ -2,6 +2,7 @@
 // (assets/icon.png at 1024 px; builder derives .icns and .ico from it), with Debian's Chromium.
 // Run after editing the SVG: node scripts/make-icons.mjs
 import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const svg = readFileSync(new URL('../assets/icon.svg', import.meta.url), 'utf8');
