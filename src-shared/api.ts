@@ -56,7 +56,7 @@ export interface AppInfo {
 }
 
 /** A long job's kind. */
-export type JobKind = 'ingest' | 'capture' | 'train';
+export type JobKind = 'ingest' | 'capture' | 'train' | 'simulate';
 
 /** A long job's state. */
 export type JobPhase = 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -319,6 +319,38 @@ export interface CaptureStatus {
   readonly running: boolean;
 }
 
+/** Scenarios of `simulate.start` (as `flowbench simulate --scenario`). */
+export const SIMULATE_SCENARIOS = ['baseline', 'dos', 'scan', 'dns-tunnel', 'mixed'] as const;
+
+/** A scenario of `simulate.start`. */
+export type SimulateScenario = (typeof SIMULATE_SCENARIOS)[number];
+
+/** Baseline rate shapes of `simulate.start`. */
+export const SIMULATE_SHAPES = ['diurnal', 'step', 'flat'] as const;
+
+/**
+ * Generate a scenario capture (pcapng plus its label file) into `<workspace dir>/simulated/`,
+ * then open it as a source with its events (`sources.events`).
+ */
+export interface SimulateRequest {
+  readonly scenario: SimulateScenario;
+  /** Seconds of traffic (1 to 86 400). */
+  readonly durationSeconds: number;
+  /** Mean baseline packets per second (default 1000). */
+  readonly rate?: number;
+  readonly shape?: (typeof SIMULATE_SHAPES)[number];
+  readonly seed?: number;
+  /** File name of the capture (letters, digits, `.`, `-`, `_`; `.pcapng` added when missing). */
+  readonly name: string;
+}
+
+/** A labelled event of a source: [from, to) in epoch seconds. */
+export interface SourceEvent {
+  readonly kind: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Every request: argument and answer. */
 export interface Requests {
   'app.info': { req: Record<string, never>; res: AppInfo };
@@ -329,6 +361,10 @@ export interface Requests {
   /** Analyse the sample capture shipped in assets/. */
   'sources.openSample': { req: Record<string, never>; res: { jobId: string } };
   'sources.remove': { req: { sourceId: number }; res: null };
+  /** The source's labelled events (a simulated capture's label file; empty for others). */
+  'sources.events': { req: { sourceId: number }; res: readonly SourceEvent[] };
+  /** Generates a scenario capture in a worker (a `simulate` job), then opens it as a source. */
+  'simulate.start': { req: SimulateRequest; res: { jobId: string } };
   'jobs.list': { req: Record<string, never>; res: readonly JobInfo[] };
   'jobs.cancel': { req: { jobId: string }; res: null };
   'charts.series': { req: ChartRequest; res: ChartResult };
@@ -400,6 +436,8 @@ export const METHODS: readonly Method[] = [
   'sources.open',
   'sources.openSample',
   'sources.remove',
+  'sources.events',
+  'simulate.start',
   'jobs.list',
   'jobs.cancel',
   'charts.series',

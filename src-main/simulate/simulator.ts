@@ -4,7 +4,7 @@
  * label file of the injected events. Same options → byte-identical capture and labels.
  * Memory is bounded by the live flows, never by the duration.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { PcapngWriter } from '../capture/pcapng-writer.js';
 import { TimeHeap, type Actor, type SimContext } from './actor.js';
@@ -34,6 +34,12 @@ export interface SimulateOptions {
   readonly labelsPath?: string;
   /** Sees every TCP session's parameters (tests). */
   readonly observeSessions?: SessionObserver;
+  /**
+   * Told about every 50 000 events with the simulated time reached (µs from the start) and the
+   * packets written; answering true stops the run: the partial files are removed and the
+   * result is a `cancelled` error.
+   */
+  readonly onProgress?: (doneUs: number, packets: number) => boolean | void;
 }
 
 /** What was written. */
@@ -90,10 +96,14 @@ export function simulate(o: SimulateOptions): Result<SimulateResult> {
     sim.spawn(new Spawner(m.cls, flowsPerSec, maxFactor, factor, endUs, hosts, rng.fork(), o.observeSessions));
   }
   for (const e of events) sim.spawn(eventActor(e, start, rate, hosts, rng.fork()) ?? idle());
-  sim.run(endUs);
+  const stopped = sim.run(endUs, o.onProgress === undefined ? undefined : (tUs) => o.onProgress?.(tUs, out.packets) === true);
   out.flush();
   const closed = opened.value.close();
   if (!closed.ok) return closed;
+  if (stopped) {
+    rmSync(o.out, { force: true });
+    return err({ code: 'cancelled', message: `${o.out}: simulation cancelled; the partial capture was removed` });
+  }
   try {
     writeFileSync(labelsPath, `${JSON.stringify(events, null, 1)}\n`);
   } catch (e) {
@@ -160,6 +170,9 @@ class Spawner implements Actor {
   }
 }
 
+/** Engine steps between two progress reports. */
+const PROGRESS_EVERY = 50_000;
+
 /** Runs actors in time order until `endUs`. */
 class Engine implements SimContext {
   private readonly heap = new TimeHeap<Actor>();
@@ -170,11 +183,15 @@ class Engine implements SimContext {
     if (!actor.done) this.heap.push(actor.t, actor);
   }
 
-  run(endUs: number): void {
+  /** Runs to `endUs`; `progress` (every PROGRESS_EVERY steps) answering true stops early: returns true then. */
+  run(endUs: number, progress?: (tUs: number) => boolean): boolean {
+    let steps = 0;
     while (this.heap.peekTime() < endUs) {
       const a = this.heap.pop()!;
       a.step(this);
       if (!a.done) this.heap.push(a.t, a);
+      if (progress !== undefined && ++steps % PROGRESS_EVERY === 0 && progress(Math.min(endUs, this.heap.peekTime()))) return true;
     }
+    return false;
   }
 }

@@ -2,7 +2,7 @@
  * Hand-written validators of every request's argument: the contract's data enters here from
  * IPC, WebSocket or the CLI, and leaves readonly and checked. An error names the field.
  */
-import { FLOW_SORT_COLUMNS, METHODS } from '../../src-shared/api.js';
+import { FLOW_SORT_COLUMNS, METHODS, SIMULATE_SCENARIOS, SIMULATE_SHAPES } from '../../src-shared/api.js';
 import { TRAFFIC_CLASSES } from '../../src-shared/classify-api.js';
 import type { ConversationProto, FlowFilter, FlowSortColumn, Method, Requests } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
@@ -153,6 +153,21 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
   },
   'sources.openSample': empty,
   'sources.remove': bySource,
+  'sources.events': bySource,
+  'simulate.start': (o) => {
+    only(o, ['scenario', 'durationSeconds', 'rate', 'shape', 'seed', 'name']);
+    const scenario = oneOf(o, 'scenario', SIMULATE_SCENARIOS);
+    const durationSeconds = int(o, 'durationSeconds', 1, 86400);
+    const rate = optInt(o, 'rate', 1, 1_000_000);
+    const shape = o['shape'] === undefined ? undefined : oneOf(o, 'shape', SIMULATE_SHAPES);
+    const seed = optInt(o, 'seed', 0, 2 ** 32 - 1);
+    const name = text(o, 'name').trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/.test(name)) fail('name', `must be 1 to 121 letters, digits, '.', '-' or '_' (not starting with '.', '-' or '_'), got ${show(name)}`);
+    return ok({
+      scenario, durationSeconds, name, ...(rate === undefined ? {} : { rate }), ...(shape === undefined ? {} : { shape }),
+      ...(seed === undefined ? {} : { seed }),
+    });
+  },
   'jobs.list': empty,
   'jobs.cancel': jobId,
   'charts.series': (o) => {

@@ -19,6 +19,7 @@ import { modelHandlers } from './model-handlers.js';
 import { ModelJobs } from './model-jobs.js';
 import { labelHandlers } from './label-handlers.js';
 import { queryHandlers } from './query-handlers.js';
+import { SimulateJobs, simulateHandlers } from './simulate-handlers.js';
 import { packageRoot, sourcesHandlers } from './sources-handlers.js';
 import { validateRequest } from './validate-request.js';
 
@@ -47,17 +48,20 @@ export class Workbench {
   private readonly captures: CaptureJobs;
   private readonly modelJobs: ModelJobs;
   private readonly anomalies: AnomalyRunner;
+  private readonly simulations: SimulateJobs;
   private closed = false;
 
   private constructor(private readonly ctx: WorkbenchContext) {
     this.captures = new CaptureJobs(ctx);
     this.modelJobs = new ModelJobs(ctx, this.captures);
     this.anomalies = new AnomalyRunner(ctx.workspace.path);
+    this.simulations = new SimulateJobs(ctx);
     const models = modelHandlers(ctx, this.modelJobs);
     const queries = queryHandlers(ctx);
     this.handlers = {
-      ...sourcesHandlers(ctx), ...queries, ...labelHandlers(ctx, queries['flows.page']), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId)),
+      ...sourcesHandlers(ctx), ...queries, ...labelHandlers(ctx, queries['flows.page']), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId) || this.simulations.cancel(jobId)),
       ...models, ...anomalyHandlers(ctx, this.anomalies, models['models.forecast']),
+      ...simulateHandlers(ctx, this.simulations),
     };
   }
 
@@ -129,6 +133,7 @@ export class Workbench {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.simulations.close();
     await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close(), this.anomalies.close()]);
     this.listeners.clear();
     this.ctx.workspace.close();
