@@ -39,9 +39,16 @@ export interface AnomalyWindow {
   readonly drivers: readonly AnomalyDriverInfo[];
 }
 
-/** `anomalies.detect`: train on the source (or range) and flag its windows. */
+/**
+ * `anomalies.detect`: train on the source (or range) and flag its windows; with `modelId`, score
+ * them with a saved anomaly model instead (its resolution, contamination and threshold; the
+ * request's resolution, contamination and seed must then be left out). The flags are stored per
+ * source and model (`flowbench export --table anomalies`).
+ */
 export interface AnomalyDetectRequest {
   readonly sourceId: number;
+  /** A ready anomaly model (models.train task 'anomaly'). */
+  readonly modelId?: number;
   /**
    * Window seconds; default: a series' own step, else the finest stored resolution with at most
    * 20 000 windows in the range (so one detection stays ~2 s of scoring).
@@ -57,6 +64,8 @@ export interface AnomalyDetectRequest {
 /** The windows a detection flagged. */
 export interface AnomalyDetectResult {
   readonly sourceId: number;
+  /** The anomaly model that scored (null or absent: a forest fitted on the fly). */
+  readonly modelId?: number | null;
   readonly resolution: number;
   readonly contamination: number;
   /** Score above which a window is flagged. */

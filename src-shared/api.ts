@@ -10,7 +10,8 @@ import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
 import type { FlowLabel, LabelSource } from './classify-api.js';
 import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
-import type { ForecastSeries, ForecastTrainRequest, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch } from './models-api.js';
+import type { ForecastSeries, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch, TrainRequest } from './models-api.js';
+import type { FlowBehaviour, SourceClassifyResult, TrafficClassifyResult } from './classify-api.js';
 
 /** Where a source's data came from. */
 export type SourceKind = 'file' | 'capture' | 'series';
@@ -385,13 +386,17 @@ export interface Requests {
   'flows.get': { req: { flowId: number }; res: FlowDetail };
   /** Sets the user's label of a flow (null clears it). */
   'flows.label': { req: { flowId: number; label: FlowLabel | null }; res: null };
+  /** Labels every flow of a source with a ready classify model (label_source 'model' + confidence in flows.page). */
+  'flows.classify': { req: { modelId: number; sourceId: number }; res: SourceClassifyResult };
+  /** Predicts the traffic class of flow behaviours; default model: the newest ready classify model. */
+  'traffic.classify': { req: { modelId?: number; flows: readonly FlowBehaviour[] }; res: TrafficClassifyResult };
   'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
   'capture.start': { req: CaptureStartRequest; res: { jobId: string } };
   'capture.stop': { req: { jobId: string }; res: null };
   'models.list': { req: Record<string, never>; res: readonly ModelInfo[] };
   'models.get': { req: { modelId: number }; res: ModelDetail };
   /** Starts training in the ML worker: the job id at once, progress by `training.epoch`. */
-  'models.train': { req: ForecastTrainRequest; res: { jobId: string; modelId: number } };
+  'models.train': { req: TrainRequest; res: { jobId: string; modelId: number } };
   'models.rename': { req: { modelId: number; name: string }; res: ModelInfo };
   'models.remove': { req: { modelId: number }; res: null };
   /** Actual vs predicted on a source (default: the one it trained on); predictions are stored. */
@@ -448,6 +453,8 @@ export const METHODS: readonly Method[] = [
   'flows.page',
   'flows.get',
   'flows.label',
+  'flows.classify',
+  'traffic.classify',
   'capture.interfaces',
   'capture.start',
   'capture.stop',

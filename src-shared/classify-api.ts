@@ -37,3 +37,68 @@ export interface LabelRule {
 export function isTrafficClass(v: unknown): v is TrafficClass {
   return typeof v === 'string' && (TRAFFIC_CLASSES as readonly string[]).includes(v);
 }
+
+/**
+ * What a classifier reads of a flow (`traffic.classify`): behaviour only, the statistics and
+ * the first packets of a FlowRecord without addresses, ports or names (extra fields are refused).
+ */
+export interface FlowBehaviour {
+  /** IP protocol number (6 TCP, 17 UDP, …). */
+  readonly proto: number;
+  readonly duration: number;
+  readonly fwd_packets: number;
+  readonly bwd_packets: number;
+  readonly fwd_bytes: number;
+  readonly bwd_bytes: number;
+  readonly fwd_header_bytes?: number;
+  readonly bwd_header_bytes?: number;
+  /** { min, mean, max, std } of packet lengths (all, client→server, server→client) and inter-arrival seconds; omitted = zeros. */
+  readonly pkt_len?: FlowSeriesStats;
+  readonly fwd_pkt_len?: FlowSeriesStats;
+  readonly bwd_pkt_len?: FlowSeriesStats;
+  readonly iat?: FlowSeriesStats;
+  readonly fwd_iat?: FlowSeriesStats;
+  readonly bwd_iat?: FlowSeriesStats;
+  readonly syn_count?: number;
+  readonly fin_count?: number;
+  readonly rst_count?: number;
+  readonly psh_count?: number;
+  readonly ack_count?: number;
+  readonly urg_count?: number;
+  /** Seconds; null or omitted without a complete handshake. */
+  readonly handshake_rtt?: number | null;
+  /** Up to 30 [wire size, direction 1|-1, seconds since the previous packet]. */
+  readonly early_packets: readonly (readonly [number, 1 | -1, number])[];
+}
+
+/** min / mean / max / std of a flow series. */
+export interface FlowSeriesStats {
+  readonly min: number;
+  readonly mean: number;
+  readonly max: number;
+  readonly std: number;
+}
+
+/** One flow's predicted label. */
+export interface FlowPrediction {
+  readonly label: TrafficClass;
+  /** Probability of `label`. */
+  readonly confidence: number;
+}
+
+/** `traffic.classify`: predictions for the given flows, in request order. */
+export interface TrafficClassifyResult {
+  readonly modelId: number;
+  readonly predictions: readonly FlowPrediction[];
+}
+
+/** `flows.classify`: a classify model applied to every flow of a source (labels stored as label_source 'model'). */
+export interface SourceClassifyResult {
+  readonly modelId: number;
+  readonly sourceId: number;
+  /** Flow records labelled. */
+  readonly flows: number;
+  /** Flows per predicted label, largest first. */
+  readonly counts: readonly { readonly label: TrafficClass; readonly count: number }[];
+  readonly elapsedMs: number;
+}

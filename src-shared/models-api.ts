@@ -1,6 +1,6 @@
 /**
- * The models part of the API contract (forecast now; anomaly and classify reuse the same
- * records): what a model is, how training reports, and what a forecast answers. Pure types.
+ * The models part of the API contract (forecast, anomaly and classify models share the same
+ * records and folders): what a model is, how training reports, and what a forecast answers. Pure types.
  */
 
 /** What a model does. */
@@ -45,7 +45,7 @@ export interface ModelInfo {
   /** TensorFlow.js backend it trained with: 'tensorflow' (tfjs-node), 'wasm' or 'cpu'. */
   readonly backend: string | null;
   readonly createdAt: number;
-  /** Headline figures (forecast: the model's test scores), null while training. */
+  /** Forecast models: the test scores, null while training (and for other tasks: see ModelDetail). */
   readonly evaluation: ForecastEvaluation | null;
   readonly error: string | null;
 }
@@ -68,6 +68,90 @@ export interface ForecastTrainRequest {
   readonly seed?: number;
 }
 
+/**
+ * Settings of an anomaly-model training run: an Isolation Forest over the source's window
+ * features (or a time range of it), saved as a model folder that `anomalies.detect` can reuse.
+ */
+export interface AnomalyTrainRequest {
+  readonly task: 'anomaly';
+  readonly sourceId: number;
+  readonly name?: string;
+  readonly from?: number;
+  readonly to?: number;
+  /** Window seconds (default: as `anomalies.detect` picks it). */
+  readonly resolution?: number;
+  /** Share of training windows flagged, 0 < c ≤ 0.5 (default 0.05). */
+  readonly contamination?: number;
+  readonly seed?: number;
+}
+
+/**
+ * Settings of a flow-classifier training run. Labels come from the workspace: the user's labels
+ * (set or imported) where there are some, else the label rules; flows neither labels are left
+ * out. The model sees behaviour only (flow statistics and the first packets).
+ */
+export interface ClassifyTrainRequest {
+  readonly task: 'classify';
+  /** Training sources (also the groups of the cross-validation split by file). */
+  readonly sourceIds: readonly number[];
+  readonly name?: string;
+  readonly seed?: number;
+  readonly epochs?: number;
+}
+
+/** `models.train`'s argument: one of the tasks. */
+export type TrainRequest = ForecastTrainRequest | AnomalyTrainRequest | ClassifyTrainRequest;
+
+/** Per-class figures of a classifier (out-of-fold predictions of the cross-validation). */
+export interface ClassScore {
+  readonly label: string;
+  /** Flows of this class in the training labels. */
+  readonly support: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+}
+
+/** A classify model's evaluation: k-fold cross-validation grouped by source file. */
+export interface ClassifyEvaluation {
+  /** Labelled flows trained and evaluated on. */
+  readonly flows: number;
+  /** Folds run (≤ the number of sources); 0 when only one source (no held-out file: metrics are null). */
+  readonly folds: number;
+  /** Classes in model output order; `perClass` and `confusion` follow it. */
+  readonly classes: readonly string[];
+  readonly perClass: readonly ClassScore[];
+  /** Mean F1 over the classes present in the labels; null without folds. */
+  readonly macroF1: number | null;
+  readonly accuracy: number | null;
+  /** confusion[truth][predicted], in `classes` order (empty without folds). */
+  readonly confusion: readonly (readonly number[])[];
+  /** Mean drop of macro-F1 when a feature (or the whole early-packet sequence) is permuted, largest first. */
+  readonly importance: readonly { readonly feature: string; readonly drop: number }[];
+  /**
+   * Macro-F1 of the label rules alone against the same labels (rules know ports and names; a
+   * flow the rules call unknown counts as wrong). Equals 1 when every label came from the rules.
+   */
+  readonly rulesBaselineMacroF1: number | null;
+  /** Where the training labels came from. */
+  readonly labelSources: { readonly user: number; readonly rule: number; readonly skippedUnknown: number };
+}
+
+/** An anomaly model's evaluation on its training windows. */
+export interface AnomalyModelEvaluation {
+  /** Score above which a window is flagged. */
+  readonly threshold: number;
+  readonly contamination: number;
+  readonly resolution: number;
+  readonly trainingWindows: number;
+  /** Training windows flagged and their share of all training windows. */
+  readonly flagged: number;
+  readonly flagShare: number;
+  /** Training range: first window start, last window end (epoch seconds). */
+  readonly from: number | null;
+  readonly to: number | null;
+}
+
 /** One epoch of a training run (`training.epoch`). */
 export interface TrainingEpoch {
   readonly jobId: string;
@@ -86,6 +170,10 @@ export interface ModelDetail extends ModelInfo {
   readonly report: Readonly<Record<string, unknown>>;
   /** Per-epoch history of the run. */
   readonly history: readonly { readonly epoch: number; readonly loss: number; readonly valLoss: number | null }[];
+  /** A classify model's evaluation (null for other tasks). */
+  readonly classification: ClassifyEvaluation | null;
+  /** An anomaly model's evaluation (null for other tasks). */
+  readonly anomaly: AnomalyModelEvaluation | null;
 }
 
 /** Actual vs predicted (one step ahead) over a range, plus the horizon ahead of the last actual. */

@@ -106,7 +106,7 @@ export class ModelsRepo {
   }
 
   /** The model with its report and history. */
-  detail(id: number): (ModelDetail & { readonly dir: string | null }) | undefined {
+  detail(id: number): (Omit<ModelDetail, 'classification' | 'anomaly'> & { readonly dir: string | null }) | undefined {
     const r = this.db.prepare<[number], RawModel>('SELECT * FROM models WHERE id = ?').get(id);
     if (r === undefined) return undefined;
     return {

@@ -1,7 +1,7 @@
 /** `models.*`: train, list, inspect, rename, remove, forecast, export, import and run models live. */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ForecastEvaluation, ForecastSeries, ModelDetail, ModelInfo } from '../../src-shared/models-api.js';
+import type { AnomalyModelEvaluation, ClassifyEvaluation, ForecastEvaluation, ForecastSeries, ModelDetail, ModelInfo } from '../../src-shared/models-api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { MODEL_FILES, readModelFolder } from '../ml/model-files.js';
@@ -12,7 +12,7 @@ import type { ModelJobs } from './model-jobs.js';
 
 type ModelMethod =
   | 'models.list' | 'models.get' | 'models.train' | 'models.rename' | 'models.remove'
-  | 'models.forecast' | 'models.export' | 'models.import' | 'models.live';
+  | 'models.forecast' | 'models.export' | 'models.import' | 'models.live' | 'flows.classify' | 'traffic.classify';
 
 /** A model row without its folder (the contract's ModelInfo). */
 export function toModelInfo(r: ModelRow): ModelInfo {
@@ -37,8 +37,14 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
     'models.get': ({ modelId }) => {
       const d = ctx.models.detail(modelId);
       if (d === undefined) return err({ code: 'not_found', message: `modelId: no model ${modelId}` });
-      const { dir: _dir, ...detail } = d;
-      return ok(detail satisfies ModelDetail);
+      const { dir: _dir, ...rest } = d;
+      const taskEvaluation = rest.report['evaluation'] ?? null;
+      const detail: ModelDetail = {
+        ...rest,
+        classification: rest.task === 'classify' && rest.status === 'ready' ? (taskEvaluation as ClassifyEvaluation | null) : null,
+        anomaly: rest.task === 'anomaly' && rest.status === 'ready' ? (taskEvaluation as AnomalyModelEvaluation | null) : null,
+      };
+      return ok(detail);
     },
     'models.train': (req) => jobs.train(req),
     'models.rename': ({ modelId, name }) => {
@@ -108,6 +114,8 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       }
       return jobs.startLive(modelId, captureJobId, m.value.dir, prep.resolution, prep.lookback, band);
     },
+    'flows.classify': () => err({ code: 'unsupported', message: 'flows.classify: classify models are not wired yet' }),
+    'traffic.classify': () => err({ code: 'unsupported', message: 'traffic.classify: classify models are not wired yet' }),
   };
 }
 

@@ -4,7 +4,7 @@
  * predictions on running captures (`models.livePrediction` once per closed window).
  */
 import { dirname, join } from 'node:path';
-import type { ForecastTrainRequest } from '../../src-shared/models-api.js';
+import type { TrainRequest } from '../../src-shared/models-api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import type { WindowAggregateRow } from '../analysis/window-aggregate-row.js';
@@ -38,7 +38,8 @@ export class ModelJobs {
   }
 
   /** Starts a training run: the model row (status training) and the job exist when this returns. */
-  train(req: ForecastTrainRequest): Result<{ jobId: string; modelId: number }> {
+  train(req: TrainRequest): Result<{ jobId: string; modelId: number }> {
+    if (req.task !== 'forecast') return err({ code: 'unsupported', message: `task: ${req.task} models are not wired yet` });
     const { ctx } = this;
     const source = ctx.sources.get(req.sourceId);
     if (source === undefined) return err({ code: 'not_found', message: `sourceId: no source ${req.sourceId}` });

@@ -4,6 +4,8 @@
  */
 import { FLOW_SORT_COLUMNS, METHODS, SIMULATE_SCENARIOS, SIMULATE_SHAPES } from '../../src-shared/api.js';
 import { TRAFFIC_CLASSES } from '../../src-shared/classify-api.js';
+import type { FlowBehaviour } from '../../src-shared/classify-api.js';
+import type { AnomalyTrainRequest, ClassifyTrainRequest } from '../../src-shared/models-api.js';
 import type { ConversationProto, FlowFilter, FlowSortColumn, Method, Requests } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
@@ -140,6 +142,90 @@ function flowFilter(v: unknown): FlowFilter {
   };
 }
 
+/** Most flows one `traffic.classify` call takes. */
+export const MAX_CLASSIFY_FLOWS = 100_000;
+
+function contamination(o: Obj): number | undefined {
+  const c = o['contamination'];
+  if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c > 0 && c <= 0.5)) {
+    fail('contamination', `must be a share in (0, 0.5], got ${show(c)}`);
+  }
+  return c as number | undefined;
+}
+
+function anomalyTrain(o: Obj): AnomalyTrainRequest {
+  only(o, ['task', 'sourceId', 'name', 'from', 'to', 'resolution', 'contamination', 'seed']);
+  const name = optName(o);
+  const resolution = optInt(o, 'resolution', 1, 86400);
+  const c = contamination(o);
+  const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
+  return {
+    task: 'anomaly', sourceId: sourceId(o), ...range(o), ...(name === undefined ? {} : { name }),
+    ...(resolution === undefined ? {} : { resolution }), ...(c === undefined ? {} : { contamination: c }), ...(seed === undefined ? {} : { seed }),
+  };
+}
+
+function classifyTrain(o: Obj): ClassifyTrainRequest {
+  only(o, ['task', 'sourceIds', 'name', 'seed', 'epochs']);
+  const ids = o['sourceIds'];
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) fail('sourceIds', `must be a list of 1 to 1000 source ids, got ${show(ids)}`);
+  const list = (ids as unknown[]).map((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > ID_MAX) fail(`sourceIds[${i}]`, `must be a source id, got ${show(v)}`);
+    return v as number;
+  });
+  if (new Set(list).size !== list.length) fail('sourceIds', 'lists a source twice');
+  const name = optName(o);
+  const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
+  const epochs = optInt(o, 'epochs', 1, 1000);
+  return {
+    task: 'classify', sourceIds: list, ...(name === undefined ? {} : { name }), ...(seed === undefined ? {} : { seed }),
+    ...(epochs === undefined ? {} : { epochs }),
+  };
+}
+
+const STAT_KEYS = ['pkt_len', 'fwd_pkt_len', 'bwd_pkt_len', 'iat', 'fwd_iat', 'bwd_iat'] as const;
+const COUNT_KEYS = ['fwd_packets', 'bwd_packets', 'fwd_bytes', 'bwd_bytes', 'fwd_header_bytes', 'bwd_header_bytes', 'syn_count', 'fin_count', 'rst_count', 'psh_count', 'ack_count', 'urg_count'] as const;
+
+function nonNegative(o: Obj, k: string, where: string): number {
+  const v = o[k];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${where}${k}`, `must be a number ≥ 0, got ${show(v)}`);
+  return v as number;
+}
+
+/** A flow behaviour of `traffic.classify` (fields of FlowBehaviour only: no addresses, ports or names). */
+function flowBehaviour(v: unknown, field: string): FlowBehaviour {
+  const o = object(v, field);
+  const where = `${field}.`;
+  only(o, ['proto', 'duration', ...COUNT_KEYS, ...STAT_KEYS, 'handshake_rtt', 'early_packets'], where);
+  const out: Record<string, unknown> = { proto: int(o, 'proto', 0, 255, where), duration: nonNegative(o, 'duration', where) };
+  for (const k of COUNT_KEYS) {
+    if (o[k] === undefined && !['fwd_packets', 'bwd_packets', 'fwd_bytes', 'bwd_bytes'].includes(k)) continue;
+    out[k] = int(o, k, 0, ID_MAX, where);
+  }
+  for (const k of STAT_KEYS) {
+    if (o[k] === undefined) continue;
+    const s = object(o[k], `${where}${k}`);
+    only(s, ['min', 'mean', 'max', 'std'], `${where}${k}.`);
+    out[k] = {
+      min: nonNegative(s, 'min', `${where}${k}.`), mean: nonNegative(s, 'mean', `${where}${k}.`),
+      max: nonNegative(s, 'max', `${where}${k}.`), std: nonNegative(s, 'std', `${where}${k}.`),
+    };
+  }
+  if (o['handshake_rtt'] !== undefined && o['handshake_rtt'] !== null) out['handshake_rtt'] = nonNegative(o, 'handshake_rtt', where);
+  const seq = o['early_packets'];
+  if (!Array.isArray(seq) || seq.length > 30) fail(`${where}early_packets`, `must be a list of at most 30 [size, direction, iat], got ${show(seq)}`);
+  out['early_packets'] = (seq as unknown[]).map((p, i) => {
+    const at = `${where}early_packets[${i}]`;
+    if (!Array.isArray(p) || p.length !== 3) fail(at, `must be [wire size, direction 1 or -1, seconds since the previous packet], got ${show(p)}`);
+    const [size, dir, iat] = p as unknown[];
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 262144) fail(`${at}[0]`, `must be a wire size in bytes, got ${show(size)}`);
+    if (dir !== 1 && dir !== -1) fail(`${at}[1]`, `must be 1 (client→server) or -1 (server→client), got ${show(dir)}`);
+    if (typeof iat !== 'number' || !Number.isFinite(iat) || iat < 0) fail(`${at}[2]`, `must be seconds ≥ 0, got ${show(iat)}`);
+    return [size, dir, iat];
+  });
+  return out as unknown as FlowBehaviour;
+}
+
 const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
   'app.info': empty,
   'sources.list': empty,
@@ -228,6 +314,17 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     if (o['label'] === null) return ok({ flowId, label: null });
     return ok({ flowId, label: oneOf(o, 'label', [...TRAFFIC_CLASSES, 'unknown'] as const) });
   },
+  'flows.classify': (o) => {
+    only(o, ['modelId', 'sourceId']);
+    return ok({ modelId: modelId(o), sourceId: sourceId(o) });
+  },
+  'traffic.classify': (o) => {
+    only(o, ['modelId', 'flows']);
+    const mid = optInt(o, 'modelId', 1, ID_MAX);
+    const fs = o['flows'];
+    if (!Array.isArray(fs) || fs.length === 0 || fs.length > MAX_CLASSIFY_FLOWS) fail('flows', `must be a list of 1 to ${MAX_CLASSIFY_FLOWS} flows, got ${show(fs)}`);
+    return ok({ ...(mid === undefined ? {} : { modelId: mid }), flows: (fs as unknown[]).map((f, i) => flowBehaviour(f, `flows[${i}]`)) });
+  },
   'capture.interfaces': empty,
   'capture.start': (o) => {
     only(o, ['interface', 'filter', 'snaplen', 'promiscuous', 'ignoreOwnTraffic', 'durationSeconds', 'count']);
@@ -253,8 +350,10 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
   'models.list': empty,
   'models.get': byModel,
   'models.train': (o) => {
+    const task = oneOf(o, 'task', ['forecast', 'anomaly', 'classify'] as const);
+    if (task === 'anomaly') return ok(anomalyTrain(o));
+    if (task === 'classify') return ok(classifyTrain(o));
     only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed']);
-    oneOf(o, 'task', ['forecast'] as const);
     const name = optName(o);
     const target = optText(o, 'target');
     if (target !== undefined && !/^[a-z][a-z0-9_]{0,127}$/.test(target)) fail('target', `must be a metric name, got ${show(target)}`);
@@ -301,16 +400,17 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     return ok({ modelId: modelId(o), captureJobId: id });
   },
   'anomalies.detect': (o) => {
-    only(o, ['sourceId', 'resolution', 'contamination', 'from', 'to', 'seed']);
-    const resolution = optInt(o, 'resolution', 1, 86400);
-    const c = o['contamination'];
-    if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c > 0 && c <= 0.5)) {
-      fail('contamination', `must be a share in (0, 0.5], got ${show(c)}`);
+    only(o, ['sourceId', 'modelId', 'resolution', 'contamination', 'from', 'to', 'seed']);
+    const mid = optInt(o, 'modelId', 1, ID_MAX);
+    if (mid !== undefined) {
+      for (const k of ['resolution', 'contamination', 'seed']) if (o[k] !== undefined) fail(k, 'comes from the model when modelId is given; leave it out');
     }
+    const resolution = optInt(o, 'resolution', 1, 86400);
+    const c = contamination(o);
     const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
     return ok({
-      sourceId: sourceId(o), ...range(o), ...(resolution === undefined ? {} : { resolution }),
-      ...(c === undefined ? {} : { contamination: c as number }), ...(seed === undefined ? {} : { seed }),
+      sourceId: sourceId(o), ...(mid === undefined ? {} : { modelId: mid }), ...range(o), ...(resolution === undefined ? {} : { resolution }),
+      ...(c === undefined ? {} : { contamination: c }), ...(seed === undefined ? {} : { seed }),
     });
   },
   'anomalies.residual': (o) => {
