@@ -281,6 +281,28 @@ CREATE TABLE source_events (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Stored anomaly flags: the flagged windows of the latest `anomalies.detect` per source and
+ * model (model_id 0: a forest fitted on the fly), so they export like the other tables. A new
+ * detection of the same source and model replaces its rows; removing the source removes them,
+ * removing the model is done by models.remove. drivers is JSON (the contract's AnomalyDriverInfo[]).
+ */
+const v7Sql = `
+CREATE TABLE anomalies (
+  source_id INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+  model_id INTEGER NOT NULL DEFAULT 0,
+  t REAL NOT NULL,
+  resolution REAL NOT NULL,
+  score REAL NOT NULL,
+  probability REAL NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  message TEXT NOT NULL,
+  drivers TEXT NOT NULL,
+  detected_at INTEGER NOT NULL,
+  PRIMARY KEY (source_id, model_id, t)
+) WITHOUT ROWID;
+`;
+
 /** Every migration, in order; the last version is the schema this code reads and writes. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'sources, windows, flows, conversations, stats', up: (db) => db.exec(v1Sql) },
@@ -289,6 +311,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'label rules and flow labels', up: (db) => { db.exec(v4Sql); seedLabelRules(db); } },
   { version: 5, name: 'windows: bytes in flight and RTT/BIF gradients', up: (db) => db.exec(v5Sql) },
   { version: 6, name: 'source events (labelled time ranges of simulated captures)', up: (db) => db.exec(v6Sql) },
+  { version: 7, name: 'anomalies: stored flags per source and model', up: (db) => db.exec(v7Sql) },
 ];
 
 /** The schema version this code expects. */
