@@ -8,7 +8,7 @@
 import type { AppError } from './result.js';
 import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
-import type { FlowLabel, LabelSource } from './classify-api.js';
+import type { FlowLabel, LabelImportResult, LabelRule, LabelRuleInput, LabelSource } from './classify-api.js';
 import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
 import type { ForecastSeries, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch, TrainRequest } from './models-api.js';
 import type { FlowBehaviour, SourceClassifyResult, TrafficClassifyResult } from './classify-api.js';
@@ -208,6 +208,8 @@ export interface FlowFilter {
   /** Substring of the SNI or the DNS query name. */
   readonly name?: string;
 }
+  /** The flow's shown label (user, else model, else rules; 'unknown' = none). */
+  readonly label?: FlowLabel;
 
 /** Sortable flow columns. */
 export const FLOW_SORT_COLUMNS = [
@@ -391,6 +393,15 @@ export interface Requests {
   /** Predicts the traffic class of flow behaviours; default model: the newest ready classify model. */
   'traffic.classify': { req: { modelId?: number; flows: readonly FlowBehaviour[] }; res: TrafficClassifyResult };
   'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
+  /** The workspace's label rules, in matching order within each kind. */
+  'labels.rules.list': { req: Record<string, never>; res: readonly LabelRule[] };
+  /** Adds a rule, or replaces the rule `id`; rule labels of every flow follow at once. */
+  'labels.rules.save': { req: LabelRuleInput; res: LabelRule };
+  'labels.rules.remove': { req: { ruleId: number }; res: null };
+  /** Restores the default rules (user and model labels stay). */
+  'labels.rules.reset': { req: Record<string, never>; res: readonly LabelRule[] };
+  /** Sets user labels from a CSV on the host (flow_id, or src,dst,sport,dport,proto; and label). */
+  'labels.import': { req: { path: string; sourceId?: number }; res: LabelImportResult };
   'capture.start': { req: CaptureStartRequest; res: { jobId: string } };
   'capture.stop': { req: { jobId: string }; res: null };
   'models.list': { req: Record<string, never>; res: readonly ModelInfo[] };
@@ -431,6 +442,8 @@ export interface Events {
 }
 
 /** An event name. */
+  /** Labels changed (rules edited, user labels set or imported, a model applied): re-read flows. */
+  'labels.changed': { readonly sourceId: number | null };
 export type EventName = keyof Events;
 
 /** Every request method, for transports that must list channels (the preload, the server). */
@@ -458,6 +471,11 @@ export const METHODS: readonly Method[] = [
   'capture.interfaces',
   'capture.start',
   'capture.stop',
+  'labels.rules.list',
+  'labels.rules.save',
+  'labels.rules.remove',
+  'labels.rules.reset',
+  'labels.import',
   'models.list',
   'models.get',
   'models.train',
@@ -484,6 +502,7 @@ export const EVENTS: readonly EventName[] = [
 
 /** Answer of a call: the value or an error as a value (never a stack). */
 export type CallResult<M extends Method> =
+  'labels.changed',
   | { readonly ok: true; readonly value: Requests[M]['res'] }
   | { readonly ok: false; readonly error: AppError };
 

@@ -39,6 +39,32 @@ export function isTrafficClass(v: unknown): v is TrafficClass {
 }
 
 /**
+ * A rule as `labels.rules.save` takes it: with `id` it replaces that rule, without it adds one.
+ * `priority` defaults to 100 and `enabled` to true.
+ */
+export interface LabelRuleInput {
+  readonly id?: number;
+  readonly kind: LabelRuleKind;
+  readonly pattern: string;
+  readonly label: TrafficClass;
+  readonly priority?: number;
+  readonly enabled?: boolean;
+}
+
+/** What `labels.import` did with a labelled CSV (header + one row per flow or 5-tuple). */
+export interface LabelImportResult {
+  /** Data rows read (the header not counted). */
+  readonly rows: number;
+  /** Rows that matched at least one flow, and rows that matched none. */
+  readonly matchedRows: number;
+  readonly unmatchedRows: number;
+  /** Flows that got a user label from the file. */
+  readonly flowsLabelled: number;
+  /** Line numbers (1 = the header) of the first unmatched rows, at most 20. */
+  readonly unmatchedLines: readonly number[];
+}
+
+/**
  * What a classifier reads of a flow (`traffic.classify`): behaviour only, the statistics and
  * the first packets of a FlowRecord without addresses, ports or names (extra fields are refused).
  */

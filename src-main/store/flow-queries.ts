@@ -31,6 +31,8 @@ export interface FlowPageQuery {
   readonly sort?: { readonly column: FlowSortColumn; readonly desc: boolean };
   readonly limit: number;
   readonly offset: number;
+  /** Only these flow ids (the label filter, which SQL cannot evaluate, passes its matches here). */
+  readonly ids?: readonly number[];
 }
 
 /** Escapes LIKE wildcards so a name filter matches its text literally (ESCAPE '\'). */
@@ -49,7 +51,9 @@ export class FlowQueries {
    */
   page(q: FlowPageQuery): Page<FlowRow> {
     const f = q.filter ?? {};
-    const { where, args } = whereClause(q.sourceId, f);
+    const { where: base, args } = whereClause(q.sourceId, f);
+    const where = q.ids === undefined ? base : `${base} AND id IN (SELECT value FROM json_each(?))`;
+    if (q.ids !== undefined) args.push(JSON.stringify(q.ids));
     const total = this.db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM flows WHERE ${where}`).get(...args)?.n ?? 0;
     // With a selective filter (exact address, port, name) the filter's indexes beat walking the
     // sort index over the whole source; a unary + keeps SQLite off the sort index.

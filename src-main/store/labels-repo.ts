@@ -45,6 +45,28 @@ export class LabelsRepo {
     return this.rules();
   }
 
+  /** One rule, or undefined. */
+  rule(id: number): LabelRule | undefined {
+    const r = this.db.prepare<[number], RawRule>('SELECT id, kind, pattern, label, priority, enabled FROM label_rules WHERE id = ?').get(id);
+    return r === undefined ? undefined : { ...r, enabled: r.enabled !== 0 };
+  }
+
+  /** Inserts a rule (no id) or replaces rule `id`; returns it as stored, undefined when `id` does not exist. */
+  saveRule(r: Omit<LabelRule, 'id'> & { readonly id?: number }): LabelRule | undefined {
+    const args = [r.kind, r.pattern, r.label, r.priority, r.enabled ? 1 : 0] as const;
+    if (r.id === undefined) {
+      const id = Number(this.db.prepare('INSERT INTO label_rules (kind, pattern, label, priority, enabled) VALUES (?, ?, ?, ?, ?)').run(...args).lastInsertRowid);
+      return this.rule(id);
+    }
+    const n = this.db.prepare('UPDATE label_rules SET kind = ?, pattern = ?, label = ?, priority = ?, enabled = ? WHERE id = ?').run(...args, r.id).changes;
+    return n === 0 ? undefined : this.rule(r.id);
+  }
+
+  /** Deletes a rule; false when there was none. */
+  removeRule(id: number): boolean {
+    return this.db.prepare('DELETE FROM label_rules WHERE id = ?').run(id).changes > 0;
+  }
+
   /** Sets (or, with label null, clears) the label of one flow from one label source. */
   setLabel(flowId: number, source: 'user' | 'model', label: FlowLabel | null, confidence: number | null = null, modelId: number | null = null): void {
     if (label === null) {
@@ -81,6 +103,22 @@ export class LabelsRepo {
       `SELECT flow_id, source, label, confidence, model_id FROM flow_labels WHERE flow_id IN (${flowIds.map(() => '?').join(', ')})`,
     );
     for (const r of stmt.all(...flowIds)) {
+      const list = out.get(r.flow_id) ?? [];
+      list.push({ flowId: r.flow_id, source: r.source, label: r.label, confidence: r.confidence, modelId: r.model_id });
+      out.set(r.flow_id, list);
+    }
+    return out;
+  }
+
+  /** User and model labels of every flow of a source. */
+  sourceLabels(sourceId: number): Map<number, StoredFlowLabel[]> {
+    const out = new Map<number, StoredFlowLabel[]>();
+    const rows = this.db
+      .prepare<[number], { flow_id: number; source: 'user' | 'model'; label: FlowLabel; confidence: number | null; model_id: number | null }>(
+        'SELECT l.flow_id, l.source, l.label, l.confidence, l.model_id FROM flow_labels l JOIN flows f ON f.id = l.flow_id WHERE f.source_id = ?',
+      )
+      .all(sourceId);
+    for (const r of rows) {
       const list = out.get(r.flow_id) ?? [];
       list.push({ flowId: r.flow_id, source: r.source, label: r.label, confidence: r.confidence, modelId: r.model_id });
       out.set(r.flow_id, list);

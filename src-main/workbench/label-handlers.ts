@@ -1,41 +1,69 @@
-/** `flows.page` with each row's label (user, else model, else rules) and `flows.label` (user labels). */
-import type { FlowRow, Page } from '../../src-shared/api.js';
+/**
+ * Labels: `flows.page` with each row's label (user, else model, else rules) and the label
+ * filter, `flows.label` (user labels), the label-rules editor (`labels.rules.*`) and the CSV
+ * import (`labels.import`). Every change announces `labels.changed`.
+ */
+import { defaultRuleList } from '../ml/classify/traffic-rules.js';
 import { err, ok } from '../../src-shared/result.js';
-import { compileRules } from '../ml/classify/traffic-rules.js';
 import { LabelsRepo } from '../store/labels-repo.js';
 import type { Handler, HandlerGroup, WorkbenchContext } from './context.js';
+import { FlowLabeller } from './flow-labeller.js';
+import { importLabels } from './label-import.js';
 
-type LabelMethod = 'flows.page' | 'flows.label';
+type LabelMethod = 'flows.page' | 'flows.label' | 'labels.rules.list' | 'labels.rules.save' | 'labels.rules.remove' | 'labels.rules.reset' | 'labels.import';
 
-/** Adds label, label_source and confidence to flow rows: the user's label wins over a model's, a model's over the rules'. */
-export function labelRows(labels: LabelsRepo, page: Page<FlowRow>): Page<FlowRow> {
-  const match = compileRules(labels.rules());
-  const stored = labels.labelsOf(page.rows.map((r) => r.id));
-  const rows = page.rows.map((r): FlowRow => {
-    const list = stored.get(r.id) ?? [];
-    const user = list.find((l) => l.source === 'user');
-    if (user !== undefined) return { ...r, label: user.label, label_source: 'user', confidence: null };
-    const rule = match(r);
-    const model = list.find((l) => l.source === 'model');
-    // Rules that name the traffic are kept; the model labels what the rules could not.
-    if (model !== undefined && rule.label === 'unknown') return { ...r, label: model.label, label_source: 'model', confidence: model.confidence };
-    return { ...r, label: rule.label, label_source: 'rule', confidence: null };
-  });
-  return { rows, total: page.total };
-}
-
-/** Handlers of flows.page (with labels) and flows.label; `page` is the unlabelled flows.page. */
+/** Handlers of the label methods; `page` is the unlabelled flows.page (source checked there). */
 export function labelHandlers(ctx: WorkbenchContext, page: Handler<'flows.page'>): HandlerGroup<LabelMethod> {
-  const labels = new LabelsRepo(ctx.workspace.db);
+  const db = ctx.workspace.db;
+  const labels = new LabelsRepo(db);
+  const labeller = new FlowLabeller(db, labels);
+  const changed = (sourceId: number | null): void => ctx.emit('labels.changed', { sourceId });
+  const rulesChanged = (): void => {
+    labeller.rulesChanged();
+    changed(null);
+  };
   return {
     'flows.page': async (req) => {
-      const r = await page(req);
-      return r.ok ? ok(labelRows(labels, r.value)) : r;
+      const { label, ...rest } = req.filter ?? {};
+      if (label === undefined) {
+        const r = await page(req);
+        return r.ok ? ok(labeller.labelPage(req.sourceId, r.value)) : r;
+      }
+      const probe = await page({ ...req, filter: rest, limit: 1, offset: 0 });
+      if (!probe.ok) return probe;
+      const ids = labeller.idsShowing(req.sourceId, label);
+      if (ids.length === 0) return ok({ rows: [], total: 0 });
+      return ok(labeller.labelPage(req.sourceId, ctx.flowQueries.page({ ...req, filter: rest, ids })));
     },
     'flows.label': ({ flowId, label }) => {
-      if (ctx.flows.get(flowId) === undefined) return err({ code: 'not_found', message: `flowId: no flow ${flowId}` });
+      const flow = ctx.flows.get(flowId);
+      if (flow === undefined) return err({ code: 'not_found', message: `flowId: no flow ${flowId}` });
       labels.setLabel(flowId, 'user', label);
+      changed(flow.source_id);
       return ok(null);
+    },
+    'labels.rules.list': () => ok(labels.rules()),
+    'labels.rules.save': (r) => {
+      const saved = labels.saveRule({ ...r, priority: r.priority ?? 100, enabled: r.enabled ?? true });
+      if (saved === undefined) return err({ code: 'not_found', message: `id: no label rule ${r.id}` });
+      rulesChanged();
+      return ok(saved);
+    },
+    'labels.rules.remove': ({ ruleId }) => {
+      if (!labels.removeRule(ruleId)) return err({ code: 'not_found', message: `ruleId: no label rule ${ruleId}` });
+      rulesChanged();
+      return ok(null);
+    },
+    'labels.rules.reset': () => {
+      const rules = labels.replaceRules(defaultRuleList());
+      rulesChanged();
+      return ok(rules);
+    },
+    'labels.import': ({ path, sourceId }) => {
+      if (sourceId !== undefined && ctx.sources.get(sourceId) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
+      const r = importLabels(db, labels, path, sourceId);
+      if (r.ok && r.value.flowsLabelled > 0) changed(sourceId ?? null);
+      return r;
     },
   };
 }

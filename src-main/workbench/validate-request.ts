@@ -6,10 +6,12 @@ import { FLOW_SORT_COLUMNS, METHODS, SIMULATE_SCENARIOS, SIMULATE_SHAPES } from 
 import { TRAFFIC_CLASSES } from '../../src-shared/classify-api.js';
 import type { FlowBehaviour } from '../../src-shared/classify-api.js';
 import type { AnomalyTrainRequest, ClassifyTrainRequest } from '../../src-shared/models-api.js';
+import type { LabelRuleInput, LabelRuleKind } from '../../src-shared/classify-api.js';
 import type { ConversationProto, FlowFilter, FlowSortColumn, Method, Requests } from '../../src-shared/api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { MAX_POINTS } from '../store/chart-queries.js';
+import { patternProblem } from '../ml/classify/traffic-rules.js';
 
 /** Largest page or top-N a request may ask for. */
 export const MAX_LIMIT = 5000;
@@ -128,7 +130,8 @@ function optName(o: Obj): string | undefined {
 
 function flowFilter(v: unknown): FlowFilter {
   const o = object(v, 'filter');
-  only(o, ['from', 'to', 'addr', 'port', 'proto', 'name'], 'filter.');
+  only(o, ['from', 'to', 'addr', 'port', 'proto', 'name', 'label'], 'filter.');
+  const label = o['label'] === undefined ? undefined : oneOf(o, 'label', [...TRAFFIC_CLASSES, 'unknown'] as const, 'filter.');
   const addr = optText(o, 'addr', 'filter.');
   const port = optInt(o, 'port', 0, 65535, 'filter.');
   const proto = optInt(o, 'proto', 0, 255, 'filter.');
@@ -139,6 +142,27 @@ function flowFilter(v: unknown): FlowFilter {
     ...(port === undefined ? {} : { port }),
     ...(proto === undefined ? {} : { proto }),
     ...(name === undefined ? {} : { name }),
+    ...(label === undefined ? {} : { label }),
+  };
+}
+
+/** A label rule to save: the pattern checked for its kind (port or range; name or glob). */
+function labelRule(o: Obj): LabelRuleInput {
+  only(o, ['id', 'kind', 'pattern', 'label', 'priority', 'enabled']);
+  const id = optInt(o, 'id', 1, ID_MAX);
+  const kind = oneOf<LabelRuleKind>(o, 'kind', ['port', 'sni', 'dns']);
+  const raw = text(o, 'pattern');
+  const problem = patternProblem(kind, raw);
+  if (problem !== null) fail('pattern', problem);
+  if (kind !== 'port' && (/\.\./.test(raw) || /^[*.]*$/.test(raw.trim()))) fail('pattern', `"${raw}" needs a name part (no empty label between dots, not only '*')`);
+  // Stored normalised: "6881 - 6889" as "6881-6889", names in lower case.
+  const pattern = kind === 'port' ? raw.replace(/\s+/g, '') : raw.trim().toLowerCase().replace(/\.$/, '');
+  const label = oneOf(o, 'label', TRAFFIC_CLASSES);
+  const priority = optInt(o, 'priority', 0, 1_000_000);
+  const enabled = optBool(o, 'enabled');
+  return {
+    ...(id === undefined ? {} : { id }), kind, pattern, label,
+    ...(priority === undefined ? {} : { priority }), ...(enabled === undefined ? {} : { enabled }),
   };
 }
 
@@ -313,6 +337,20 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     const flowId = int(o, 'flowId', 1, ID_MAX);
     if (o['label'] === null) return ok({ flowId, label: null });
     return ok({ flowId, label: oneOf(o, 'label', [...TRAFFIC_CLASSES, 'unknown'] as const) });
+  },
+  'labels.rules.list': empty,
+  'labels.rules.save': (o) => ok(labelRule(o)),
+  'labels.rules.remove': (o) => {
+    only(o, ['ruleId']);
+    return ok({ ruleId: int(o, 'ruleId', 1, ID_MAX) });
+  },
+  'labels.rules.reset': empty,
+  'labels.import': (o) => {
+    only(o, ['path', 'sourceId']);
+    const path = text(o, 'path');
+    if (path.trim() === '') fail('path', 'must not be empty');
+    const sid = optInt(o, 'sourceId', 1, ID_MAX);
+    return ok({ path, ...(sid === undefined ? {} : { sourceId: sid }) });
   },
   'flows.classify': (o) => {
     only(o, ['modelId', 'sourceId']);
