@@ -11,6 +11,7 @@ import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
 import type { FlowLabel, LabelImportResult, LabelRule, LabelRuleInput, LabelSource } from './classify-api.js';
 import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
 import type { ForecastSeries, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch, TrainRequest } from './models-api.js';
+import type { FeatureExploreRequest, FeatureExploreResult } from './explore-api.js';
 import type { FlowBehaviour, SourceClassifyResult, TrafficClassifyResult } from './classify-api.js';
 
 /** Where a source's data came from. */
@@ -424,6 +425,8 @@ export interface Requests {
   'anomalies.residual': { req: { modelId: number; sourceId?: number }; res: ResidualAnomalyResult };
   /** Drift of `compared` against `reference` (traffic type, SNI, DNS, packet sizes, protocols). */
   'drift.compare': { req: { reference: DriftSideRequest; compared: DriftSideRequest }; res: DriftReport };
+  /** Statistics, histograms, Pearson/Spearman, PCA and keep/drop suggestions over a source's window features. */
+  'features.explore': { req: FeatureExploreRequest; res: FeatureExploreResult };
 }
 
 /** A request method name. */
@@ -488,6 +491,7 @@ export const METHODS: readonly Method[] = [
   'anomalies.detect',
   'anomalies.residual',
   'drift.compare',
+  'features.explore',
 ];
 
 /** Every event name. */

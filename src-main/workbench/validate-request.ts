@@ -465,6 +465,19 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     };
     return ok({ reference: side('reference'), compared: side('compared') });
   },
+  'features.explore': (o) => {
+    only(o, ['sourceId', 'from', 'to', 'resolution', 'features']);
+    const resolution = optInt(o, 'resolution', 1, 86400);
+    const f = o['features'];
+    if (f !== undefined && (!Array.isArray(f) || f.length === 0 || f.length > MAX_METRICS)) fail('features', `must be a list of 1 to ${MAX_METRICS} names`);
+    const features = f === undefined ? undefined : [...new Set((f as unknown[]).map((x, i) => {
+      if (typeof x !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(x)) fail(`features[${i}]`, `must be a feature name, got ${show(x)}`);
+      return x as string;
+    }))];
+    return ok({
+      sourceId: sourceId(o), ...range(o), ...(resolution === undefined ? {} : { resolution }), ...(features === undefined ? {} : { features }),
+    });
+  },
 };
 
 /** Checks the method name and its argument; the answer is frozen. Never throws. */

@@ -12,6 +12,7 @@ import { openWorkspace } from '../store/workspace.js';
 import { anomalyHandlers } from './anomaly-handlers.js';
 import { AnomalyRunner } from './anomaly-worker-client.js';
 import { CaptureJobs } from './capture-jobs.js';
+import { exploreHandlers, ExploreRunner } from './explore-handlers.js';
 import { WorkbenchContext } from './context.js';
 import type { Handler, WorkbenchHost } from './context.js';
 import { jobHandlers } from './job-handlers.js';
@@ -48,6 +49,7 @@ export class Workbench {
   private readonly captures: CaptureJobs;
   private readonly modelJobs: ModelJobs;
   private readonly anomalies: AnomalyRunner;
+  private readonly explorer: ExploreRunner;
   private readonly simulations: SimulateJobs;
   private closed = false;
 
@@ -55,12 +57,13 @@ export class Workbench {
     this.captures = new CaptureJobs(ctx);
     this.modelJobs = new ModelJobs(ctx, this.captures);
     this.anomalies = new AnomalyRunner(ctx.workspace.path);
+    this.explorer = new ExploreRunner(ctx.workspace.path);
     this.simulations = new SimulateJobs(ctx);
     const models = modelHandlers(ctx, this.modelJobs);
     const queries = queryHandlers(ctx);
     this.handlers = {
       ...sourcesHandlers(ctx), ...queries, ...labelHandlers(ctx, queries['flows.page']), ...jobHandlers(ctx, this.captures, (jobId) => this.modelJobs.cancel(jobId) || this.simulations.cancel(jobId)),
-      ...models, ...anomalyHandlers(ctx, this.anomalies, models['models.forecast']),
+      ...models, ...anomalyHandlers(ctx, this.anomalies, models['models.forecast']), ...exploreHandlers(ctx, this.explorer),
       ...simulateHandlers(ctx, this.simulations),
     };
   }
@@ -134,7 +137,7 @@ export class Workbench {
     if (this.closed) return;
     this.closed = true;
     await this.simulations.close();
-    await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close(), this.anomalies.close()]);
+    await Promise.all([this.ctx.ingest.close(), this.captures.close(), this.modelJobs.close(), this.anomalies.close(), this.explorer.close()]);
     this.listeners.clear();
     this.ctx.workspace.close();
   }
