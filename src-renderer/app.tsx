@@ -17,6 +17,7 @@ import { FlowsView } from './views/flows/flows-view.js';
 import { JobPanel } from './views/job-panel.js';
 import { ModelsView } from './views/models/models-view.js';
 import { OverviewView } from './views/overview/overview-view.js';
+import { SimulateDialog } from './views/simulate-dialog.js';
 import { SourcesSidebar } from './views/sources-sidebar.js';
 
 /** The whole renderer. */
@@ -53,6 +54,7 @@ export function App(): JSX.Element {
         }}
       />
       {dragging && <div className="drop-overlay">Drop a capture to open it</div>}
+      <SimulateDialog />
     </div>
   );
 }

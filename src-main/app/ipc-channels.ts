@@ -33,7 +33,7 @@ export interface PushChannels {
 export type WireResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppError };
 
 /** Menu commands the renderer handles (it owns the capture form and the running capture). */
-export type MenuAction = 'capture.start' | 'capture.stop';
+export type MenuAction = 'capture.start' | 'capture.stop' | 'simulate.open';
 
 /** Every menu action, for checks. */
-export const MENU_ACTIONS: readonly MenuAction[] = ['capture.start', 'capture.stop'];
+export const MENU_ACTIONS: readonly MenuAction[] = ['capture.start', 'capture.stop', 'simulate.open'];

@@ -61,6 +61,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', registerAccelerator: false, click: () => commands.openCapture() },
       { label: 'Open Recent', submenu: recent },
       { label: 'Open Sample Capture', click: () => commands.openSample() },
+      { label: 'Simulate Scenario…', click: () => commands.send('simulate.open') },
       { type: 'separator' },
       { label: 'Export…', click: () => commands.exportData() },
       { type: 'separator' },

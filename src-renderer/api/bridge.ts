@@ -12,6 +12,8 @@ export interface FlowbenchBridge {
   openCaptureDialog(): Promise<{ jobId: string } | null>;
   /** The host path of a dropped File (Electron's webUtils.getPathForFile). */
   pathForFile?(file: File): string;
+  /** Native menu actions the page carries out (e.g. `simulate.open`); returns the unsubscribe. */
+  onMenu?(listener: (action: string) => void): () => void;
 }
 
 declare global {

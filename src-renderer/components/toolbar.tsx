@@ -5,6 +5,7 @@ import { useApp } from '../stores/app-store.js';
 import { useSelection } from '../stores/selection-store.js';
 import type { ViewName } from '../stores/selection-store.js';
 import { useTheme } from '../stores/theme-store.js';
+import { useSimulateDialog } from '../views/simulate-dialog.js';
 
 const VIEWS: readonly { view: ViewName; label: string; key: string }[] = [
   { view: 'overview', label: 'Overview', key: '1' },
@@ -38,6 +39,9 @@ export function Toolbar(): JSX.Element {
       </span>
       <button className="primary" data-testid="open-capture" onClick={() => void openCaptureDialog()} title="Open a capture (Ctrl+O)">
         Open a capture…
+      </button>
+      <button data-testid="open-simulate" onClick={() => useSimulateDialog.getState().show()} title="Generate a scenario capture (DoS, scan, DNS tunnel…) and open it">
+        Simulate…
       </button>
       <button data-testid="theme-toggle" onClick={toggle} title="Toggle theme (Ctrl+Shift+L)" aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
         {theme === 'dark' ? '☀ Light' : '☾ Dark'}

@@ -58,7 +58,15 @@ function JobRow({ job }: { job: JobInfo }): JSX.Element {
         <span>{job.phase}</span>
         {job.kind !== 'train' && <span>{formatCount(job.packets)} packets</span>}
         {active && job.kind !== 'train' && <span>{formatPacketRate(job.packetsPerSecond)}</span>}
-        {job.bytesTotal > 0 && <span>{job.kind === 'train' ? formatPercent(frac) : `${formatPercent(frac)} of ${formatBytes(job.bytesTotal)}`}</span>}
+        {job.bytesTotal > 0 && (
+          <span>
+            {job.kind === 'train'
+              ? formatPercent(frac)
+              : job.kind === 'simulate'
+                ? `${formatPercent(frac)} of ${formatDuration(job.bytesTotal / 1000)} of traffic`
+                : `${formatPercent(frac)} of ${formatBytes(job.bytesTotal)}`}
+          </span>
+        )}
         {active && job.kind === 'capture' && <span>{formatBytes(job.bytesDone)} written</span>}
         {active && <span>ETA {job.etaSeconds === null ? 'unknown' : formatDuration(job.etaSeconds)}</span>}
       </span>
@@ -96,6 +104,8 @@ function jobTitle(job: JobInfo): string {
       return /^train/i.test(job.label) ? job.label : `Training ${job.label}`;
     case 'ingest':
       return `Analysing ${job.label}`;
+    case 'simulate':
+      return `Generating ${job.label.replace(/^simulate /, '')}`;
     default:
       return assertNever(job.kind);
   }

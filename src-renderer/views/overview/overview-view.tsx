@@ -5,6 +5,7 @@ import { AnomaliesPanel } from './anomalies-panel.js';
 import { CaptureProperties } from './capture-properties.js';
 import { ConversationsTable } from './conversations-table.js';
 import { DriftPanel } from './drift-panel.js';
+import { SourceEventsPanel } from './event-bands.js';
 import { PacketSizeChart, ProtocolMix } from './distribution-charts.js';
 import { HeadlineTotals, useRangeTotals } from './headline-totals.js';
 import { LatencyChart } from './latency-chart.js';
@@ -26,6 +27,7 @@ export function OverviewView(): JSX.Element {
     <div className="content" data-testid="overview">
       <HeadlineTotals q={totals} />
       <VolumeChart series={source.kind === 'series'} />
+      <SourceEventsPanel sourceId={source.id} />
       <AnomaliesPanel sourceId={source.id} />
       <div className="grid-2">
         <LatencyChart finished={source.status !== 'ingesting'} />

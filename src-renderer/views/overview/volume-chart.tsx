@@ -14,6 +14,7 @@ import { useAnomalyResult } from '../../stores/anomalies-store.js';
 import { useSelection } from '../../stores/selection-store.js';
 import { tooltipStyle, usePalette } from '../chart-palette.js';
 import { anomalyMarkers } from './anomaly-markers.js';
+import { eventBands, useSourceEvents } from './event-bands.js';
 import { toRows } from './chart-rows.js';
 import type { SeriesPick } from './chart-rows.js';
 import { axisTime, useSourceQueryInputs } from './source-query.js';
@@ -32,6 +33,7 @@ export function VolumeChart({ height = 240, series = false }: { height?: number;
   const [mode, setMode] = useState<Mode>('bps');
   const palette = usePalette();
   const anomalies = useAnomalyResult(sourceId);
+  const events = useSourceEvents(sourceId);
   const suffix = mode === 'bps' ? '_bytes' : '_packets';
   const metrics = series ? [SERIES_METRIC] : PROTOS.map((p) => p + suffix);
   const q = useApiQuery(
@@ -102,6 +104,7 @@ export function VolumeChart({ height = 240, series = false }: { height?: number;
                 labelFormatter={(t) => formatEpoch(Number(t))}
                 formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
               />
+              {q.data !== null && eventBands(events, q.data.from, q.data.to)}
               {q.data !== null && anomalyMarkers(anomalies, q.data.from, q.data.to)}
               <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
               {present.map((p) => (
