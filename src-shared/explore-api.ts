@@ -111,6 +111,18 @@ export interface FeatureDropSuggestion {
   readonly r?: number;
 }
 
+/** Stored anomaly flags matched to the PCA projection. */
+export interface ExploreAnomalies {
+  /** The detection's model (null: a forest fitted on the fly by anomalies.detect). */
+  readonly modelId: number | null;
+  /** When it ran, epoch ms. */
+  readonly detectedAt: number;
+  /** Flagged windows stored for it. */
+  readonly stored: number;
+  /** Per projection point: its window overlaps a flagged window. */
+  readonly flagged: readonly boolean[];
+}
+
 /** The answer of `features.explore`. */
 export interface FeatureExploreResult {
   readonly sourceId: number;
@@ -134,7 +146,12 @@ export interface FeatureExploreResult {
   readonly pca: PcaResult | null;
   readonly pcaNote: string | null;
   readonly suggestions: { readonly keep: readonly string[]; readonly drop: readonly FeatureDropSuggestion[] };
-  /** Anomaly flags are not stored by the workbench (anomalies.detect computes them on demand). */
+  /**
+   * The latest stored anomaly detection of the source (table `anomalies`, newest detected_at
+   * over its models), with a flag per projection point; null when none is stored.
+   */
+  readonly anomalies: ExploreAnomalies | null;
+  /** What the projection is coloured by, as a sentence (says so when only time is available). */
   readonly anomalyNote: string;
   readonly elapsedMs: number;
 }

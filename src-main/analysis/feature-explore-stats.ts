@@ -73,17 +73,18 @@ export function histogram(feature: string, sorted: Float64Array, bins: number): 
 /** Ranks 1..n of values (ties share their average rank), in the order given. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
-  const ranks = new Float64Array(n);
+  // A native numeric sort of a copy, then each distinct value's average rank by lookup: several
+  // times faster than sorting indices with a comparator (this runs once per column pair).
+  const sorted = Float64Array.from(values).sort();
+  const rankOf = new Map<number, number>();
   for (let i = 0; i < n;) {
     let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
+    while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
     // Positions i..j (0-based) hold ranks i+1..j+1; each gets their mean.
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = r;
+    rankOf.set(sorted[i]!, (i + j) / 2 + 1);
     i = j + 1;
   }
-  return ranks;
+  return Float64Array.from({ length: n }, (_, k) => rankOf.get(values[k]!)!);
 }
 
 /** Pearson r of two equal-length arrays (two-pass); null for fewer than 3 values or a constant side. */

@@ -40,6 +40,12 @@ export interface ExploreSourceShape {
   readonly fillGaps: boolean;
   /** Named values of an imported series (none for captures). */
   readonly seriesColumns: readonly string[];
+  /**
+   * With fillGaps: the grid's first window start and end (exclusive), so idle windows at the
+   * edges of a chosen range count too; default the first and last stored row.
+   */
+  readonly gridFrom?: number;
+  readonly gridTo?: number;
 }
 
 /** Every feature a source of this shape offers, in canonical order. */
@@ -108,12 +114,13 @@ function difference(x: Float64Array): Float64Array {
 /** Rows sorted by t; with fillGaps a null (idle window) for every missing step. */
 function alignGrid(rows: readonly WindowValues[], shape: ExploreSourceShape): { t: Float64Array; rows: (WindowValues | null)[] } {
   const sorted = [...rows].sort((a, b) => a.t - b.t);
-  if (!shape.fillGaps || sorted.length < 2) {
+  if (!shape.fillGaps || sorted.length === 0) {
     checkCap(sorted.length, shape.resolution);
     return { t: Float64Array.from(sorted, (r) => r.t), rows: sorted };
   }
-  const first = sorted[0]!.t;
-  const count = Math.floor((sorted[sorted.length - 1]!.t - first) / shape.resolution) + 1;
+  const first = Math.min(shape.gridFrom ?? Infinity, sorted[0]!.t);
+  const end = Math.max(shape.gridTo ?? -Infinity, sorted[sorted.length - 1]!.t + shape.resolution);
+  const count = Math.ceil((end - first) / shape.resolution - 1e-9);
   checkCap(count, shape.resolution);
   const t = new Float64Array(count);
   const out: (WindowValues | null)[] = new Array<WindowValues | null>(count).fill(null);

@@ -32,15 +32,12 @@ function isFromExploreWorker(m: unknown): m is FromExploreWorker {
 export class ExploreRunner {
   private readonly running = new Set<Worker>();
   private closed = false;
-  /** Runs handed to a worker (tests check the big-range path really left the thread). */
-  workerRuns = 0;
 
   constructor(private readonly workspacePath: string) {}
 
   /** Explores in a worker thread; resolves with its answer (cancelled when closed meanwhile). */
   explore(req: FeatureExploreRequest): Promise<Result<FeatureExploreResult>> {
     if (this.closed) return Promise.resolve(err({ code: 'cancelled', message: 'the workbench is closed' }));
-    this.workerRuns++;
     const worker = spawnExploreWorker({ workspacePath: this.workspacePath, req });
     this.running.add(worker);
     return new Promise((resolve) => {
