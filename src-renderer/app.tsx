@@ -12,6 +12,7 @@ import { useJobs } from './stores/jobs-store.js';
 import { useSelection } from './stores/selection-store.js';
 import { useSources } from './stores/sources-store.js';
 import { CaptureView } from './views/capture/capture-view.js';
+import { ClassificationView } from './views/classification/classification-view.js';
 import { EmptyState } from './views/empty-state.js';
 import { FlowsView } from './views/flows/flows-view.js';
 import { JobPanel } from './views/job-panel.js';
@@ -74,6 +75,8 @@ function CurrentView(): JSX.Element {
       return <CaptureView />;
     case 'models':
       return <ModelsView />;
+    case 'classification':
+      return <ClassificationView />;
     default:
       return assertNever(view);
   }

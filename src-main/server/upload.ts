@@ -2,6 +2,8 @@
  * `POST /api/upload?name=FILE`: streams the body to `<workspace dir>/uploads/<unique>/<safe name>`
  * within a size limit, then opens it as a source; answers `{ jobId }`. The unique folder keeps
  * the file's own name, so the source is listed under the name the analyst chose.
+ * `?purpose=labels` keeps the file without opening it and answers `{ path }`, for
+ * `labels.import` (a labelled-flow CSV uploaded from a browser).
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
@@ -32,7 +34,9 @@ function uploadFolderName(): string {
 /** Handles one upload request. */
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, wb: Workbench, limitBytes: number): Promise<void> {
   const sendJson = (status: number, body: unknown): void => sendText(res, status, `${JSON.stringify(body)}\n`, 'application/json; charset=utf-8');
-  const name = new URL(req.url ?? '/', 'http://x').searchParams.get('name') ?? '';
+  const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  const name = params.get('name') ?? '';
+  const keepOnly = params.get('purpose') === 'labels';
   if (name === '' || name.length > 1024 || name.includes('\0')) {
     sendJson(400, { error: { code: 'invalid_argument', message: 'name: the query parameter ?name=<file name> is required' } });
     req.resume();
@@ -66,6 +70,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, wb
     if (over) req.destroy();
     return;
   }
+  if (keepOnly) return sendJson(200, { path: file });
   const opened = await wb.call('sources.open', { path: file });
   if (opened.ok) sendJson(200, opened.value);
   else sendJson(400, { error: opened.error });

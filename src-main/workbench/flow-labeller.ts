@@ -65,11 +65,11 @@ export class FlowLabeller {
   }
 
   /** Adds label, label_source and confidence to a page of one source's flows. */
-  labelPage(sourceId: number, page: Page<FlowRow>): Page<FlowRow> {
+  labelPage<T extends FlowRow>(sourceId: number, page: Page<T>): Page<T> {
     const match = this.match();
     const names = this.cache(sourceId).names;
     const stored = this.labels.labelsOf(page.rows.map((r) => r.id));
-    const rows = page.rows.map((r): FlowRow => {
+    const rows = page.rows.map((r): T => {
       const rule = match({ ...r, resolved_name: names.get(r.server_addr) ?? null }).label;
       const s = shownLabel(rule, stored.get(r.id) ?? []);
       return { ...r, label: s.label, label_source: s.source, confidence: s.confidence };

@@ -75,6 +75,11 @@ test('flows.page rows carry rule labels; flows.label sets a user label that wins
   const again = await value(api.call('flows.page', { sourceId: b.sourceId, filter: { port: 53 }, limit: 5, offset: 0 }));
   const row = again.rows.find((r) => r.id === first.id);
   assert.deepEqual([row?.label, row?.label_source], ['mail', 'user']);
+  const detail = await value(api.call('flows.get', { flowId: first.id }));
+  assert.deepEqual([detail.label, detail.label_source, detail.early_packets.length > 0], ['mail', 'user', true]);
+  assert.ok((await api.call('flows.label', { flowId: first.id, label: null })).ok);
+  const cleared = await value(api.call('flows.get', { flowId: first.id }));
+  assert.deepEqual([cleared.label, cleared.label_source], ['dns', 'rule']);
 });
 
 test('labels.rules.*: edits validate by field, relabel flows at once, and reset restores the defaults', async (t) => {

@@ -1,16 +1,17 @@
 /**
- * Labels: `flows.page` with each row's label (user, else model, else rules) and the label
- * filter, `flows.label` (user labels), the label-rules editor (`labels.rules.*`) and the CSV
+ * Labels: `flows.page` and `flows.get` with each flow's label (user, else model, else rules),
+ * the label filter, `flows.label` (user labels), the label-rules editor (`labels.rules.*`) and the CSV
  * import (`labels.import`). Every change announces `labels.changed`.
  */
 import { defaultRuleList } from '../ml/classify/traffic-rules.js';
 import { err, ok } from '../../src-shared/result.js';
 import { LabelsRepo } from '../store/labels-repo.js';
 import type { Handler, HandlerGroup, WorkbenchContext } from './context.js';
+import { toFlowDetail } from './dto.js';
 import { FlowLabeller } from './flow-labeller.js';
 import { importLabels } from './label-import.js';
 
-type LabelMethod = 'flows.page' | 'flows.label' | 'labels.rules.list' | 'labels.rules.save' | 'labels.rules.remove' | 'labels.rules.reset' | 'labels.import';
+type LabelMethod = 'flows.page' | 'flows.get' | 'flows.label' | 'labels.rules.list' | 'labels.rules.save' | 'labels.rules.remove' | 'labels.rules.reset' | 'labels.import';
 
 /** Handlers of the label methods; `page` is the unlabelled flows.page (source checked there). */
 export function labelHandlers(ctx: WorkbenchContext, page: Handler<'flows.page'>): HandlerGroup<LabelMethod> {
@@ -34,6 +35,12 @@ export function labelHandlers(ctx: WorkbenchContext, page: Handler<'flows.page'>
       const ids = labeller.idsShowing(req.sourceId, label);
       if (ids.length === 0) return ok({ rows: [], total: 0 });
       return ok(labeller.labelPage(req.sourceId, ctx.flowQueries.page({ ...req, filter: rest, ids })));
+    },
+    'flows.get': ({ flowId }) => {
+      const f = ctx.flows.get(flowId);
+      if (f === undefined) return err({ code: 'not_found', message: `flowId: no flow ${flowId}` });
+      const [row] = labeller.labelPage(f.source_id, { rows: [toFlowDetail(f)], total: 1 }).rows;
+      return row === undefined ? err({ code: 'internal', message: `flowId: flow ${flowId} was not labelled` }) : ok(row);
     },
     'flows.label': ({ flowId, label }) => {
       const flow = ctx.flows.get(flowId);

@@ -12,6 +12,7 @@ const VIEWS: readonly { view: ViewName; label: string; key: string }[] = [
   { view: 'flows', label: 'Flows', key: '2' },
   { view: 'capture', label: 'Capture', key: '3' },
   { view: 'models', label: 'Models', key: '4' },
+  { view: 'classification', label: 'Classification', key: '5' },
 ];
 
 /** The application toolbar. */

@@ -1,7 +1,32 @@
 /** The flows table's columns. */
+import type { JSX } from 'react';
 import type { FlowRow } from '../../../src-shared/api.js';
 import { formatBytes, formatCount, formatDuration, formatEpoch, formatSecondsAsMs, protoName } from '../../format/units.js';
 import type { Column } from './virtual-table.js';
+
+/** A flow's label as a chip: the class, where it came from (rule/user/model), a model's confidence. */
+export function LabelChip({ row }: { row: FlowRow }): JSX.Element | null {
+  if (row.label === undefined) return null;
+  const conf = row.confidence ?? null;
+  return (
+    <span
+      className={`label-chip src-${row.label_source ?? 'rule'}${row.label === 'unknown' ? ' unknown' : ''}`}
+      data-testid="flow-label"
+      data-label={row.label}
+      data-source={row.label_source ?? ''}
+      data-confidence={conf ?? ''}
+    >
+      {row.label}
+      <span className="muted"> · {row.label_source}{conf === null ? '' : ` ${(100 * conf).toFixed(0)} %`}</span>
+    </span>
+  );
+}
+
+/** The label column's tooltip. */
+function labelTitle(r: FlowRow): string {
+  const from = r.label_source === 'user' ? 'set by you' : r.label_source === 'model' ? 'predicted by a classifier' : 'from the label rules';
+  return `${r.label ?? ''}, ${from}${r.confidence === null || r.confidence === undefined ? '' : ` (confidence ${r.confidence.toFixed(3)})`}`;
+}
 
 /** Columns in display order; sortKey is a FLOW_SORT_COLUMNS member. */
 export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
@@ -17,4 +42,5 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { id: 'rtt', header: 'Handshake RTT', width: '108px', align: 'right', sortKey: 'handshake_rtt', cell: (r) => formatSecondsAsMs(r.handshake_rtt) },
   { id: 'name', header: 'SNI / DNS name', width: 'minmax(140px, 1.5fr)', cell: (r) => r.sni ?? r.dns_query ?? '', title: (r) => r.sni ?? r.dns_query ?? '' },
   { id: 'end', header: 'End', width: '96px', cell: (r) => r.end_reason },
+  { id: 'label', header: 'Label · source', width: '150px', cell: (r) => <LabelChip row={r} />, title: labelTitle },
 ];

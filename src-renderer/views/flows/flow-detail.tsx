@@ -1,14 +1,21 @@
 /** One flow's record (flows.get): endpoints, counts, statistics and its first packets. */
+import { useState } from 'react';
 import type { JSX } from 'react';
+import { TRAFFIC_CLASSES } from '../../../src-shared/classify-api.js';
+import type { FlowDetail } from '../../../src-shared/api.js';
 import type { SeriesStats } from '../../../src-shared/flow-record.js';
+import { call } from '../../api/client.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { endpoint, formatBytes, formatCount, formatDuration, formatEpoch, formatSecondsAsMs, protoName } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
+import { useClassification } from '../../stores/classification-store.js';
+import { LabelChip } from './flow-columns.js';
 import { EarlyPacketsChart } from './early-packets-chart.js';
 
 /** The detail panel beside the flows table. */
 export function FlowDetailPanel({ flowId, onClose }: { flowId: number; onClose: () => void }): JSX.Element {
-  const q = useApiQuery('flows.get', { flowId });
+  const labelsVersion = useClassification((s) => s.labelsVersion);
+  const q = useApiQuery('flows.get', { flowId }, labelsVersion);
   const f = q.data;
   return (
     <aside className="panel detail" data-testid="flow-detail" data-flow-id={flowId}>
@@ -26,6 +33,10 @@ export function FlowDetailPanel({ flowId, onClose }: { flowId: number; onClose: 
       ) : (
         <>
           <dl>
+            <dt>Label</dt>
+            <dd>
+              <FlowLabelEditor flow={f} />
+            </dd>
             <dt>Protocol</dt>
             <dd>
               {protoName(f.proto)} over IPv{f.ip_version}
@@ -127,6 +138,36 @@ export function FlowDetailPanel({ flowId, onClose }: { flowId: number; onClose: 
         </>
       )}
     </aside>
+  );
+}
+
+/** The flow's label and a select that sets (or clears) the user's label. */
+function FlowLabelEditor({ flow }: { flow: FlowDetail }): JSX.Element {
+  const [error, setError] = useState<string | null>(null);
+  const set = async (value: string): Promise<void> => {
+    const label = value === '' ? null : (TRAFFIC_CLASSES.find((c) => c === value) ?? null);
+    const r = await call('flows.label', { flowId: flow.id, label });
+    setError(r.ok ? null : r.error.message);
+    if (r.ok) useClassification.getState().bump();
+  };
+  return (
+    <span className="form-row" style={{ margin: 0, gap: 6 }}>
+      <LabelChip row={flow} />
+      <select
+        data-testid="flow-label-select"
+        value={flow.label_source === 'user' ? (flow.label ?? '') : ''}
+        aria-label="Set this flow's label"
+        onChange={(e) => void set(e.target.value)}
+      >
+        <option value="">{flow.label_source === 'user' ? 'clear my label' : 'set a label…'}</option>
+        {TRAFFIC_CLASSES.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+      {error !== null && <ErrorMessage message={error} />}
+    </span>
   );
 }
 

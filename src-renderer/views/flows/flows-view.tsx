@@ -3,8 +3,11 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { JSX } from 'react';
 import { FLOW_SORT_COLUMNS } from '../../../src-shared/api.js';
 import type { FlowFilter, FlowRow, FlowSortColumn } from '../../../src-shared/api.js';
+import { TRAFFIC_CLASSES } from '../../../src-shared/classify-api.js';
+import type { FlowLabel } from '../../../src-shared/classify-api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatCount, formatEpoch } from '../../format/units.js';
+import { useClassification } from '../../stores/classification-store.js';
 import { rangeFields, useSelection } from '../../stores/selection-store.js';
 import { useSources } from '../../stores/sources-store.js';
 import { FlowDetailPanel } from './flow-detail.js';
@@ -22,6 +25,7 @@ interface FilterText {
   readonly port: string;
   readonly proto: ProtoChoice;
   readonly name: string;
+  readonly label: FlowLabel | '';
 }
 
 function toFilter(f: FilterText): FlowFilter {
@@ -32,6 +36,7 @@ function toFilter(f: FilterText): FlowFilter {
     ...(f.port.trim() !== '' && Number.isInteger(port) && port >= 0 && port <= 65535 ? { port } : {}),
     ...(proto === undefined ? {} : { proto }),
     ...(f.name.trim() === '' ? {} : { name: f.name.trim() }),
+    ...(f.label === '' ? {} : { label: f.label }),
   };
 }
 
@@ -56,7 +61,9 @@ export function FlowsView(): JSX.Element {
   const flowId = useSelection((s) => s.flowId);
   const openFlow = useSelection((s) => s.openFlow);
   const version = useSources((s) => s.version);
-  const [text, setText] = useState<FilterText>({ addr: '', port: '', proto: 'any', name: '' });
+  // Rule edits, user labels, imports and applied models relabel rows: re-read what is in view.
+  const labelsVersion = useClassification((s) => s.labelsVersion);
+  const [text, setText] = useState<FilterText>({ addr: '', port: '', proto: 'any', name: '', label: '' });
   const [sort, setSort] = useState<{ column: FlowSortColumn; desc: boolean }>({ column: 'first_ts', desc: false });
   const debounced = useDebounced(text, 250);
   const portInvalid = text.port.trim() !== '' && !/^\d{1,5}$/.test(text.port.trim());
@@ -65,7 +72,7 @@ export function FlowsView(): JSX.Element {
     () => (sourceId === null ? null : { sourceId, filter: { ...toFilter(debounced), ...rangeFields(range) }, sort }),
     [sourceId, debounced, range, sort],
   );
-  const pages = useFlowPages(query, version);
+  const pages = useFlowPages(query, version + labelsVersion);
   const onSort = useCallback(
     (key: string) => {
       if (!isSortColumn(key)) return;
@@ -122,6 +129,19 @@ export function FlowsView(): JSX.Element {
           onChange={(e) => setText({ ...text, name: e.target.value })}
           aria-label="Filter by SNI or DNS name"
         />
+        <select
+          data-testid="flow-filter-label"
+          value={text.label}
+          onChange={(e) => setText({ ...text, label: e.target.value as FlowLabel | '' })}
+          aria-label="Filter by label"
+        >
+          <option value="">any label</option>
+          {[...TRAFFIC_CLASSES, 'unknown' as const].map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
         {range !== null && (
           <span className="muted">
             {formatEpoch(range[0])} – {formatEpoch(range[1])}{' '}
