@@ -172,6 +172,126 @@ export function predictOutputs(tf: Tf, model: LayersModel, x: Float32Array, m: n
   });
 }
 
+/**
+ * Runs the model on the consecutive windows of a feature matrix: the target indices
+ * i = from … to−1, each read from rows i−L … i−1 of `x` (rows × F, row-major), m × H outputs.
+ *
+ * Consecutive windows overlap in L−1 rows, so the LSTM's input projection x·W + b is computed
+ * once per row (one matMul over the rows) instead of once per window and step; each of the L
+ * steps is then one (m × U)·(U × 4U) matMul over all windows at once, with the gates applied to
+ * whole tensors, and the per-step tensors are freed as the loop goes (memory stays O(m × U)).
+ * The arithmetic is the LSTM cell's (tfjs-layers' LSTMCell: gates i, f, c, o), so outputs equal
+ * `model.predict` on the same windows to float rounding. Models of another shape (not
+ * LSTM → Dense, or activations this does not know) fall back to `predictOutputs`.
+ */
+export function predictWindows(tf: Tf, model: LayersModel, x: Float32Array, shape: { lookback: number; features: number }, from: number, to: number): Float32Array {
+  const L = shape.lookback;
+  const F = shape.features;
+  const m = to - from;
+  if (m <= 0) return new Float32Array(0);
+  if (from < L || (to - 1) * F > x.length) throw new Error(`predictWindows: windows ${from}…${to - 1} need rows ${from - L}…${to - 2} of ${x.length / F}`);
+  const cell = lstmCell(model);
+  if (cell === null) {
+    const xs = new Float32Array(m * L * F);
+    for (let k = 0; k < m; k++) xs.set(x.subarray((from + k - L) * F, (from + k) * F), k * L * F);
+    return predictOutputs(tf, model, xs, m, shape);
+  }
+  const U = cell.units;
+  // Columns are [i, f, o | c]: one clip (hard sigmoid, pre-scaled) or sigmoid for the three
+  // gates, the cell activation for the candidate.
+  const gates = (t: Tensor): Tensor => (cell.recurrentActivation === 'hardSigmoid' ? tf.clipByValue(t, 0, 1) : tf.sigmoid(t));
+  const act = (t: Tensor): Tensor => (cell.activation === 'tanh' ? tf.tanh(t) : cell.activation === 'sigmoid' ? tf.sigmoid(t) : tf.clipByValue(tf.add(tf.mul(t, 0.2), 0.5), 0, 1));
+  const G = 4 * U;
+  const W = { kernel: tf.tensor2d(cell.kernel, [F, G]), recurrent: tf.tensor2d(cell.recurrent, [U, G]), dense: tf.tensor2d(cell.denseKernel, [U, cell.outputs]) };
+  const P = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(x.subarray((from - L) * F, (to - 1) * F), [m + L - 1, F]), W.kernel), tf.tensor1d(cell.bias)));
+  let h: Tensor = tf.zeros([m, U]);
+  let c: Tensor = tf.zeros([m, U]);
+  try {
+    for (let s = 0; s < L; s++) {
+      const [h2, c2] = tf.tidy(() => {
+        const z = tf.add(tf.slice(P, [s, 0], [m, 4 * U]), tf.matMul(h, W.recurrent));
+        const [ifo, cand] = tf.split(z, [3 * U, U], 1) as [Tensor, Tensor];
+        const [i, f, o] = tf.split(gates(ifo), 3, 1) as [Tensor, Tensor, Tensor];
+        const cNext = tf.add(tf.mul(f, c), tf.mul(i, act(cand)));
+        return [tf.mul(o, act(cNext)), cNext];
+      });
+      h.dispose();
+      c.dispose();
+      h = h2;
+      c = c2;
+    }
+    return tf.tidy(() => tf.add(tf.matMul(h, W.dense), tf.tensor1d(cell.denseBias)).dataSync() as Float32Array);
+  } finally {
+    for (const t of [h, c, P, W.kernel, W.recurrent, W.dense]) t.dispose();
+  }
+}
+
+/** An LSTM → Dense model's weights rearranged for `predictWindows` (kept while the model lives). */
+interface LstmCellWeights {
+  readonly units: number;
+  readonly outputs: number;
+  /** F × 4U, U × 4U and 4U, row-major, columns [i, f, o, c], the gate columns pre-scaled for the hard sigmoid. */
+  readonly kernel: Float32Array;
+  readonly recurrent: Float32Array;
+  readonly bias: Float32Array;
+  /** U × H and H. */
+  readonly denseKernel: Float32Array;
+  readonly denseBias: Float32Array;
+  readonly activation: string;
+  readonly recurrentActivation: string;
+}
+
+/** Plain arrays (no backend memory to free): the cache goes with the model. */
+const cells = new WeakMap<LayersModel, LstmCellWeights | null>();
+
+/**
+ * The weights of an LSTM → Dense model this module built, gate columns reordered from tfjs's
+ * [i, f, c, o] to [i, f, o, c]; with the hard sigmoid (clip(0.2 z + 0.5, 0, 1)) the gate columns
+ * and bias are scaled by 0.2 and the bias shifted by 0.5, so the gates are one clip. Null for
+ * any other shape. Cached per model: weights do not change after training.
+ */
+function lstmCell(model: LayersModel): LstmCellWeights | null {
+  const hit = cells.get(model);
+  if (hit !== undefined) return hit;
+  const cell = buildCell(model);
+  cells.set(model, cell);
+  return cell;
+}
+
+function buildCell(model: LayersModel): LstmCellWeights | null {
+  const [lstm, dense] = model.layers;
+  if (model.layers.length !== 2 || lstm?.getClassName() !== 'LSTM' || dense?.getClassName() !== 'Dense') return null;
+  const lc = lstm.getConfig();
+  const dc = dense.getConfig();
+  const activation = String(lc['activation']);
+  const recurrentActivation = String(lc['recurrentActivation']);
+  if (lc['returnSequences'] === true || lc['useBias'] === false || dc['useBias'] === false || String(dc['activation']) !== 'linear') return null;
+  if (!['tanh', 'sigmoid', 'hardSigmoid'].includes(activation) || !['sigmoid', 'hardSigmoid'].includes(recurrentActivation)) return null;
+  const [kernel, recurrent, bias] = lstm.getWeights().map((w) => w.dataSync() as Float32Array);
+  const [denseKernel, denseBias] = dense.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  if (kernel === undefined || recurrent === undefined || bias === undefined || denseKernel === undefined || denseBias === undefined) return null;
+  const U = Number(lc['units']);
+  const hard = recurrentActivation === 'hardSigmoid';
+  // Column j of [i, f, o, c] comes from column SOURCE(j) of [i, f, c, o].
+  const source = (j: number): number => (j < 2 * U ? j : j < 3 * U ? j + U : j - U);
+  const reorder = (w: Float32Array, isBias: boolean): Float32Array => {
+    const G = 4 * U;
+    const rows = w.length / G;
+    const out = new Float32Array(w.length);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < G; j++) {
+        const v = w[r * G + source(j)] ?? 0;
+        out[r * G + j] = hard && j < 3 * U ? (isBias ? v * 0.2 + 0.5 : v * 0.2) : v;
+      }
+    }
+    return out;
+  };
+  return {
+    units: U, outputs: denseBias.length, kernel: reorder(kernel, false), recurrent: reorder(recurrent, false), bias: reorder(bias, true),
+    denseKernel, denseBias, activation, recurrentActivation,
+  };
+}
+
 /** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

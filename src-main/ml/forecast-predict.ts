@@ -7,9 +7,9 @@ import type Database from 'better-sqlite3';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import { featureMatrix, makeSamples, outputsToValues, scaledTarget, toGrid } from './forecast-dataset.js';
+import { featureMatrix, outputsToValues, scaledTarget, toGrid } from './forecast-dataset.js';
 import type { ForecastPreprocessing, Grid, RawSeries } from './forecast-dataset.js';
-import { predictOutputs } from './forecast-model.js';
+import { predictWindows } from './forecast-model.js';
 import { loadLayersModel, readModelFolder } from './model-files.js';
 import { readSourceSeries } from './source-series.js';
 import type { Tf } from './tf-backend.js';
@@ -48,11 +48,9 @@ export function forecastGrid(tf: Tf, m: LoadedModel, grid: Grid): ForecastRun {
   const actualCol = grid.columns.get(prep.target) ?? new Float64Array(n);
   const x = featureMatrix(prep, grid);
   const z = scaledTarget(prep, grid);
-  const idx: number[] = [];
-  for (let i = L; i <= n; i++) idx.push(i);
-  const ix = Int32Array.from(idx);
-  const samples = makeSamples(prep, x, z, ix);
-  const values = outputsToValues(prep, predictOutputs(tf, m.model, samples.x, ix.length, { lookback: L, features: prep.features.length }), z, ix);
+  // Every window with a full lookback, and the one after the end (the horizon ahead), in one batch.
+  const ix = Int32Array.from({ length: Math.max(0, n - L + 1) }, (_, k) => L + k);
+  const values = outputsToValues(prep, predictWindows(tf, m.model, x, { lookback: L, features: prep.features.length }, L, n + 1), z, ix);
   const predicted: (number | null)[] = new Array<number | null>(n).fill(null);
   for (let k = 0; k < ix.length - 1; k++) predicted[ix[k] ?? 0] = values[k * H] ?? null;
   const last = ix.length - 1;

@@ -13,7 +13,7 @@ import {
 } from './forecast-dataset.js';
 import type { ForecastPreprocessing, Grid } from './forecast-dataset.js';
 import { errorFigures, evaluateForecast, residualBand } from './forecast-metrics.js';
-import { buildForecastModel, DEFAULT_SETTINGS, predictOutputs, trainForecastModel } from './forecast-model.js';
+import { buildForecastModel, DEFAULT_SETTINGS, predictWindows, trainForecastModel } from './forecast-model.js';
 import type { EpochReport, ModelSettings } from './forecast-model.js';
 import { REPORT_VERSION, saveLayersModel, writeModelDocs } from './model-files.js';
 import { readSourceSeries } from './source-series.js';
@@ -168,8 +168,7 @@ export function evaluateModel(
   const H = prep.horizon;
   const shape = { lookback: prep.lookback, features: prep.features.length };
   const test = oneStep(prep, split.valEnd, split.n);
-  const testS = makeSamples(prep, x, z, test);
-  const values = outputsToValues(prep, predictOutputs(tf, model, testS.x, test.length, shape), z, test);
+  const values = outputsToValues(prep, predictWindows(tf, model, x, shape, test[0] ?? 0, (test[0] ?? 0) + test.length), z, test);
   const step1 = new Float64Array(test.length);
   for (let k = 0; k < test.length; k++) step1[k] = values[k * H] ?? Number.NaN;
   const evaluation = evaluateForecast(actual, test, step1, prep.seasonWindows);
@@ -188,8 +187,7 @@ export function evaluateModel(
     perHorizon.push({ step: h + 1, points: a.length, rmse: errorFigures(a, p).rmse, persistenceRmse: errorFigures(a, q).rmse });
   }
   const val = oneStep(prep, split.trainEnd, split.valEnd);
-  const valS = makeSamples(prep, x, z, val);
-  const valValues = outputsToValues(prep, predictOutputs(tf, model, valS.x, val.length, shape), z, val);
+  const valValues = outputsToValues(prep, predictWindows(tf, model, x, shape, val[0] ?? 0, (val[0] ?? 0) + val.length), z, val);
   const residuals = new Float64Array(val.length);
   for (let k = 0; k < val.length; k++) residuals[k] = (actual[val[k] ?? 0] ?? 0) - (valValues[k * H] ?? 0);
   return { evaluation, perHorizon, band: residualBand(residuals) };
