@@ -14,6 +14,7 @@ import { useSources } from './stores/sources-store.js';
 import { CaptureView } from './views/capture/capture-view.js';
 import { ClassificationView } from './views/classification/classification-view.js';
 import { EmptyState } from './views/empty-state.js';
+import { ExploreView } from './views/explore/explore-view.js';
 import { FlowsView } from './views/flows/flows-view.js';
 import { JobPanel } from './views/job-panel.js';
 import { ModelsView } from './views/models/models-view.js';
@@ -77,6 +78,8 @@ function CurrentView(): JSX.Element {
       return <ModelsView />;
     case 'classification':
       return <ClassificationView />;
+    case 'explore':
+      return <ExploreView />;
     default:
       return assertNever(view);
   }

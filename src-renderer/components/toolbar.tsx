@@ -13,6 +13,7 @@ const VIEWS: readonly { view: ViewName; label: string; key: string }[] = [
   { view: 'capture', label: 'Capture', key: '3' },
   { view: 'models', label: 'Models', key: '4' },
   { view: 'classification', label: 'Classification', key: '5' },
+  { view: 'explore', label: 'Explore', key: '6' },
 ];
 
 /** The application toolbar. */

@@ -1,4 +1,4 @@
-/** Keyboard shortcuts: Ctrl/Cmd+O open, 1–5 views, Ctrl+Shift+L theme, Esc reset zoom (or close the flow). */
+/** Keyboard shortcuts: Ctrl/Cmd+O open, 1–6 views, Ctrl+Shift+L theme, Esc reset zoom (or close the flow). */
 import { useEffect } from 'react';
 import { useSelection } from '../stores/selection-store.js';
 import { useTheme } from '../stores/theme-store.js';
@@ -24,7 +24,7 @@ export function useShortcuts(): void {
         if (sel.flowId !== null) sel.openFlow(null);
         else sel.resetRange();
       } else if (!mod && !e.altKey && !typing(e.target)) {
-        const view = ({ '1': 'overview', '2': 'flows', '3': 'capture', '4': 'models', '5': 'classification' } as const)[e.key as '1' | '2' | '3' | '4' | '5'];
+        const view = ({ '1': 'overview', '2': 'flows', '3': 'capture', '4': 'models', '5': 'classification', '6': 'explore' } as const)[e.key as '1' | '2' | '3' | '4' | '5' | '6'];
         if (view !== undefined) sel.setView(view);
       }
     };

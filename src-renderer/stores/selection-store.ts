@@ -1,8 +1,8 @@
 /** What the user looks at: the view, the source, the time range shared by every chart and table, the open flow. */
 import { create } from 'zustand';
 
-/** The main views (keys 1/2/3/4/5). */
-export type ViewName = 'overview' | 'flows' | 'capture' | 'models' | 'classification';
+/** The main views (keys 1/2/3/4/5/6). */
+export type ViewName = 'overview' | 'flows' | 'capture' | 'models' | 'classification' | 'explore';
 
 /** A time range, epoch seconds, from inclusive, to exclusive. */
 export type TimeRange = readonly [from: number, to: number];
