@@ -36,11 +36,11 @@ export const FLOW_COLUMNS: readonly Column<FlowRow>[] = [
   { id: 'cport', header: 'C port', width: '64px', align: 'right', cell: (r) => r.client_port },
   { id: 'server', header: 'Server', width: 'minmax(120px, 1.2fr)', sortKey: 'server_addr', cell: (r) => r.server_addr, title: (r) => r.server_addr },
   { id: 'sport', header: 'S port', width: '64px', align: 'right', sortKey: 'server_port', cell: (r) => r.server_port },
+  { id: 'label', header: 'Label · source', width: '150px', cell: (r) => <LabelChip row={r} />, title: labelTitle },
   { id: 'packets', header: 'Packets', width: '80px', align: 'right', sortKey: 'packets', cell: (r) => formatCount(r.packets) },
   { id: 'bytes', header: 'Bytes', width: '84px', align: 'right', sortKey: 'bytes', cell: (r) => formatBytes(r.bytes), title: (r) => `${formatCount(r.bytes)} B` },
   { id: 'duration', header: 'Duration', width: '96px', align: 'right', sortKey: 'duration', cell: (r) => formatDuration(r.duration) },
   { id: 'rtt', header: 'Handshake RTT', width: '108px', align: 'right', sortKey: 'handshake_rtt', cell: (r) => formatSecondsAsMs(r.handshake_rtt) },
   { id: 'name', header: 'SNI / DNS name', width: 'minmax(140px, 1.5fr)', cell: (r) => r.sni ?? r.dns_query ?? '', title: (r) => r.sni ?? r.dns_query ?? '' },
   { id: 'end', header: 'End', width: '96px', cell: (r) => r.end_reason },
-  { id: 'label', header: 'Label · source', width: '150px', cell: (r) => <LabelChip row={r} />, title: labelTitle },
 ];

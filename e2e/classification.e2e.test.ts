@@ -1,0 +1,177 @@
+// Classification journeys: the real renderer in Debian's Chromium against a real `flowbench
+// serve` on a fresh workspace. The corpus's Netflix capture is opened through the file input;
+// a label rule is added in the Classification view (a bad pattern first, refused at the field),
+// and the flows table's label filter and chips are checked against the workspace file read
+// independently; a label CSV is uploaded and imported, and a label is set from the flow detail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { corpusDir } from '../test/corpus-paths.js';
+import { browserSkipReason, journey, screenshot, waitAttr, type Served } from './harness.js';
+
+const skip = browserSkipReason() ?? false;
+/** 65 flows: TLS with Netflix SNIs, DNS, HTTP. */
+const NETFLIX = join(corpusDir, 'pcap', 'ndpi__netflix.pcap');
+
+/** One row of the workspace file the server writes (a second, independent reader). */
+function sqlRow<T>(served: Served, query: string, ...args: unknown[]): T | undefined {
+  const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(query).get(...args) as T | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+function sqlCount(served: Served, query: string, ...args: unknown[]): number {
+  return sqlRow<{ n: number }>(served, query, ...args)?.n ?? Number.NaN;
+}
+
+/** Opens the Netflix capture through the file input; resolves with its source id once complete. */
+async function openNetflix(page: Page): Promise<number> {
+  await page.getByTestId('empty-state').waitFor();
+  await page.getByTestId('file-input').setInputFiles(NETFLIX);
+  const item = page.locator('[data-testid="source-item"][data-status="complete"]').first();
+  await item.waitFor({ timeout: 30_000 });
+  const id = Number(await item.getAttribute('data-source-id'));
+  await page.locator(`[data-testid="source-item"][data-source-id="${id}"][aria-selected="true"]`).waitFor();
+  return id;
+}
+
+/** Flows view with the label filter set; waits until the total is `expected`. */
+async function flowsWithLabel(page: Page, label: string, expected: number): Promise<void> {
+  await page.getByTestId('view-flows').click();
+  await page.getByTestId('flows-view').waitFor();
+  await page.getByTestId('flow-filter-label').selectOption(label);
+  await waitAttr(page, '[data-testid="flows-total"]', 'data-value', (v) => v === String(expected));
+  if (expected > 0) await page.getByTestId('flow-row').first().waitFor();
+}
+
+/** The label chips of the loaded rows: [label, source] each. */
+async function rowLabels(page: Page): Promise<[string, string][]> {
+  const chips = page.locator('[data-testid="flow-row"] [data-testid="flow-label"]');
+  const out: [string, string][] = [];
+  for (let i = 0; i < (await chips.count()); i++) {
+    const c = chips.nth(i);
+    out.push([(await c.getAttribute('data-label')) ?? '', (await c.getAttribute('data-source')) ?? '']);
+  }
+  return out;
+}
+
+test('a label rule added in the Classification view relabels the flows table as the workspace says; disabling it undoes that', { skip, timeout: 120_000 }, async () => {
+  await journey(async (page, served) => {
+    const sourceId = await openNetflix(page);
+    const netflixSni = sqlCount(served, "SELECT count(*) AS n FROM flows WHERE source_id = ? AND sni LIKE '%.netflix.%'", sourceId);
+    assert.ok(netflixSni >= 5, `Netflix SNI flows: ${netflixSni}`);
+    // No flow of this capture is VPN traffic by the default rules.
+    await flowsWithLabel(page, 'vpn_tunnel', 0);
+
+    await page.getByTestId('view-classification').click();
+    await page.getByTestId('classification-view').waitFor();
+    await waitAttr(page, '[data-testid="rules-count"]', 'data-value', (v) => v !== '' && Number(v) === sqlCount(served, 'SELECT count(*) AS n FROM label_rules'));
+    // A reversed port range is refused, at the pattern field.
+    await page.getByTestId('rule-add-kind').selectOption('port');
+    await page.getByTestId('rule-add-pattern').fill('90-80');
+    await page.getByTestId('rule-add').click();
+    await page.locator('[data-testid="rule-add-pattern"][aria-invalid="true"]').waitFor();
+    assert.match(await page.locator('[data-testid="rules-editor"] [data-testid="error-message"]').innerText(), /^pattern: "90-80" is not a port/);
+
+    await page.getByTestId('rule-add-kind').selectOption('sni');
+    await page.getByTestId('rule-add-pattern').fill('*.NETFLIX.*');
+    await page.getByTestId('rule-add-label').selectOption('vpn_tunnel');
+    await page.getByTestId('rule-add-priority').fill('1');
+    await page.getByTestId('rule-add').click();
+    const row = page.locator('[data-testid="rule-row"][data-pattern="*.netflix.*"]');
+    await row.waitFor();
+    assert.equal(await page.locator('[data-testid="rule-add-pattern"][aria-invalid="true"]').count(), 0);
+    const ruleId = Number(await row.getAttribute('data-rule-id'));
+    assert.deepEqual(
+      sqlRow(served, 'SELECT kind, pattern, label, priority, enabled FROM label_rules WHERE id = ?', ruleId),
+      { kind: 'sni', pattern: '*.netflix.*', label: 'vpn_tunnel', priority: 1, enabled: 1 },
+    );
+    await screenshot(page, 'classification-rule-added');
+
+    // Exactly the flows whose SNI the glob matches now show vpn_tunnel, from the rule.
+    await flowsWithLabel(page, 'vpn_tunnel', netflixSni);
+    const labels = await rowLabels(page);
+    assert.equal(labels.length, netflixSni);
+    for (const l of labels) assert.deepEqual(l, ['vpn_tunnel', 'rule']);
+    for (const text of await page.getByTestId('flow-row').allInnerTexts()) assert.match(text, /\.netflix\./);
+    await screenshot(page, 'classification-flows-relabelled');
+
+    // Disabled, the rule labels nothing.
+    await page.getByTestId('view-classification').click();
+    await page.getByTestId('rule-search').fill('netflix.*');
+    await page.locator(`[data-testid="rule-row"][data-rule-id="${ruleId}"] [data-testid="rule-enabled"]`).click();
+    await waitAttr(page, `[data-testid="rule-row"][data-rule-id="${ruleId}"]`, 'data-enabled', (v) => v === 'false');
+    assert.equal(sqlCount(served, 'SELECT enabled AS n FROM label_rules WHERE id = ?', ruleId), 0);
+    await flowsWithLabel(page, 'vpn_tunnel', 0);
+  });
+});
+
+test('a label CSV uploaded in the Classification view labels the flows it names; a label set in the flow detail is stored', { skip, timeout: 120_000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'flowbench-e2e-labels-'));
+  try {
+    await journey(async (page, served) => {
+      const sourceId = await openNetflix(page);
+      type Flow = { id: number; client_addr: string; server_addr: string; client_port: number; server_port: number };
+      const tcp = sqlRow<Flow>(served, 'SELECT id, client_addr, server_addr, client_port, server_port FROM flows WHERE source_id = ? AND proto = 6 ORDER BY id LIMIT 1', sourceId);
+      const udp = sqlRow<Flow>(served, 'SELECT id, client_addr, server_addr, client_port, server_port FROM flows WHERE source_id = ? AND proto = 17 ORDER BY id LIMIT 1', sourceId);
+      assert.ok(tcp !== undefined && udp !== undefined);
+      const tupleFlows = sqlCount(
+        served,
+        'SELECT count(*) AS n FROM flows WHERE source_id = ? AND proto = 6 AND client_addr = ? AND server_addr = ? AND client_port = ? AND server_port = ?',
+        sourceId, tcp.client_addr, tcp.server_addr, tcp.client_port, tcp.server_port,
+      );
+      const csv = join(tmp, 'my labels.csv');
+      writeFileSync(csv, [
+        'src,dst,sport,dport,proto,flow_id,label',
+        // The server side first: either direction matches.
+        `${tcp.server_addr},${tcp.client_addr},${tcp.server_port},${tcp.client_port},tcp,,messaging`,
+        `,,,,,${udp.id},messaging`,
+        '192.0.2.1,192.0.2.2,1111,2222,udp,,web',
+      ].join('\n'));
+
+      await page.getByTestId('view-classification').click();
+      await page.getByTestId('label-import-file').setInputFiles(csv);
+      const result = page.getByTestId('label-import-result');
+      await result.waitFor({ timeout: 30_000 });
+      const expected = tupleFlows + 1;
+      assert.deepEqual(
+        await Promise.all(['rows', 'matched', 'unmatched', 'flows'].map((a) => result.getAttribute(`data-${a}`))),
+        ['3', '2', '1', String(expected)],
+      );
+      assert.equal(sqlCount(served, "SELECT count(*) AS n FROM flow_labels WHERE source = 'user' AND label = 'messaging'"), expected);
+      await screenshot(page, 'classification-labels-imported');
+
+      // A faulty file: the error names the line and the column.
+      const bad = join(tmp, 'bad.csv');
+      writeFileSync(bad, `flow_id,label\n${udp.id},web\n${udp.id},gaming\n`);
+      await page.getByTestId('label-import-file').setInputFiles(bad);
+      const error = page.locator('[data-testid="label-import"] [data-testid="error-message"]');
+      await error.waitFor({ timeout: 30_000 });
+      assert.match(await error.innerText(), /bad\.csv line 3, column 2 \(label\): "gaming" is not one of/);
+      assert.equal(sqlCount(served, "SELECT count(*) AS n FROM flow_labels WHERE label = 'web'"), 0);
+
+      await flowsWithLabel(page, 'messaging', expected);
+      for (const l of await rowLabels(page)) assert.deepEqual(l, ['messaging', 'user']);
+
+      // The detail relabels one of them: stored as the user's label, and the filtered total drops.
+      const first = page.getByTestId('flow-row').first();
+      const flowId = Number(await first.getAttribute('data-id'));
+      await first.click();
+      await page.locator(`[data-testid="flow-detail"][data-flow-id="${flowId}"] [data-testid="flow-label"][data-label="messaging"]`).waitFor();
+      await page.getByTestId('flow-label-select').selectOption('mail');
+      await page.locator(`[data-testid="flow-detail"] [data-testid="flow-label"][data-label="mail"][data-source="user"]`).waitFor();
+      assert.deepEqual(sqlRow(served, "SELECT label FROM flow_labels WHERE flow_id = ? AND source = 'user'", flowId), { label: 'mail' });
+      await waitAttr(page, '[data-testid="flows-total"]', 'data-value', (v) => v === String(expected - 1));
+      await screenshot(page, 'classification-detail-label');
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
