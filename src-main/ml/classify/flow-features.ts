@@ -11,7 +11,7 @@
  *    a packet exists (0 pads short flows).
  */
 import { EARLY_PACKETS } from '../../../src-shared/flow-record.js';
-import type { FlowRecord } from '../../../src-shared/flow-record.js';
+import type { EarlyPacket, FlowRecord, SeriesStats } from '../../../src-shared/flow-record.js';
 import { fitScaler, scale } from '../scalers.js';
 import type { Scaler } from '../scalers.js';
 
@@ -77,14 +77,11 @@ export function rawFeatures(flows: readonly BehaviourInput[]): Float32Array {
   for (let r = 0; r < flows.length; r++) {
     const f = flows[r] as BehaviourInput;
     const o = r * FEATURE_COUNT;
-    for (let j = 0; j < nStat; j++) {
-      const v = (STAT_FEATURES[j] as StatFeature).get(f);
-      out[o + j] = Number.isFinite(v) ? v : 0;
-    }
+    writeStats(f, out, o);
     const seq = f.early_packets;
-    for (let i = 0; i < EARLY_PACKETS && i < seq.length; i++) {
-      const p = seq[i];
-      if (p === undefined) break;
+    const m = Math.min(EARLY_PACKETS, seq.length);
+    for (let i = 0; i < m; i++) {
+      const p = seq[i] as EarlyPacket;
       const k = o + nStat + i * 3;
       out[k] = (p[0] * p[1]) / 1514;
       out[k + 1] = Math.log1p(Math.max(0, p[2]) * 1000) / 10;
@@ -92,6 +89,53 @@ export function rawFeatures(flows: readonly BehaviourInput[]): Float32Array {
     }
   }
   return out;
+}
+
+/**
+ * The statistics of one flow written at out[o …], exactly as STAT_FEATURES' getters give them
+ * (non-finite values as 0) but without a call per feature: batch scoring spends most of its
+ * time here. classify.test.ts checks both agree on corpus flows.
+ */
+function writeStats(f: BehaviourInput, out: Float32Array, o: number): void {
+  const dur = f.duration;
+  const rate = Math.max(dur, 1e-3);
+  let k = o;
+  out[k++] = f.proto === 6 ? 1 : 0;
+  out[k++] = f.proto === 17 ? 1 : 0;
+  out[k++] = dur;
+  out[k++] = f.fwd_packets;
+  out[k++] = f.bwd_packets;
+  out[k++] = f.fwd_bytes;
+  out[k++] = f.bwd_bytes;
+  out[k++] = f.fwd_header_bytes;
+  out[k++] = f.bwd_header_bytes;
+  out[k++] = Math.log((f.bwd_bytes + 1) / (f.fwd_bytes + 1));
+  out[k++] = (f.fwd_bytes + f.bwd_bytes) / rate;
+  out[k++] = (f.fwd_packets + f.bwd_packets) / rate;
+  k = writeSeries(f.pkt_len, out, k);
+  k = writeSeries(f.fwd_pkt_len, out, k);
+  k = writeSeries(f.bwd_pkt_len, out, k);
+  k = writeSeries(f.iat, out, k);
+  k = writeSeries(f.fwd_iat, out, k);
+  k = writeSeries(f.bwd_iat, out, k);
+  out[k++] = f.syn_count;
+  out[k++] = f.fin_count;
+  out[k++] = f.rst_count;
+  out[k++] = f.psh_count;
+  out[k++] = f.ack_count;
+  out[k++] = f.urg_count;
+  out[k++] = f.handshake_rtt === null ? 0 : 1;
+  out[k++] = (f.handshake_rtt ?? 0) * 1000;
+  // Float32Array stores NaN as NaN and ±Infinity as ±Infinity: zero them like the getters' contract.
+  for (let j = o; j < k; j++) if (!Number.isFinite(out[j] as number)) out[j] = 0;
+}
+
+function writeSeries(s: SeriesStats, out: Float32Array, k: number): number {
+  out[k] = s.min;
+  out[k + 1] = s.mean;
+  out[k + 2] = s.max;
+  out[k + 3] = s.std;
+  return k + 4;
 }
 
 /** Fitted scalers of the statistics features (fit on training rows only). */
