@@ -65,6 +65,9 @@ export function ClassifyTrain(): JSX.Element {
   const applying = useClassification((s) => s.applying);
   const [chosen, setChosen] = useState<readonly number[] | null>(null);
   const [modelId, setModelId] = useState<number | null>(null);
+  const [epochs, setEpochs] = useState('');
+  const epochsValue = epochs.trim() === '' ? undefined : Number(epochs);
+  const epochsInvalid = epochsValue !== undefined && !(Number.isInteger(epochsValue) && epochsValue >= 1 && epochsValue <= 1000);
   useEffect(() => {
     void useModels.getState().load();
   }, []);
@@ -91,13 +94,25 @@ export function ClassifyTrain(): JSX.Element {
             <input type="checkbox" checked={trainOn.includes(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} /> {s.displayName}
           </label>
         ))}
+        <label>
+          Epochs{' '}
+          <input
+            data-testid="classify-epochs"
+            value={epochs}
+            placeholder="default"
+            inputMode="numeric"
+            style={{ width: 70, borderColor: epochsInvalid ? 'var(--danger)' : undefined }}
+            aria-invalid={epochsInvalid}
+            onChange={(e) => setEpochs(e.target.value)}
+          />
+        </label>
         <button
           className="primary"
           data-testid="classify-train"
-          disabled={trainOn.length === 0 || starting}
+          disabled={trainOn.length === 0 || starting || epochsInvalid}
           onClick={() => {
             setModelId(null);
-            void useClassification.getState().train(trainOn);
+            void useClassification.getState().train(trainOn, epochsValue);
           }}
         >
           {starting ? 'Starting…' : `Train classifier (${trainOn.length} source${trainOn.length === 1 ? '' : 's'})`}
