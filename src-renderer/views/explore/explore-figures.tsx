@@ -122,27 +122,28 @@ export function ScreePlot({ pca, palette }: { pca: PcaResult; palette: Palette }
   const w = 360;
   const h = 180;
   const left = 34;
+  const top = 10;
   const bw = (w - left) / Math.max(1, ratios.length);
   let cum = 0;
   const points = ratios.map((r, k) => {
     cum += r;
-    return `${left + k * bw + bw / 2},${h - cum * h}`;
+    return `${left + k * bw + bw / 2},${top + h - cum * h}`;
   });
   return (
-    <svg width={w} height={h + 20} data-testid="pca-scree" data-components={ratios.length}>
+    <svg width={w} height={top + h + 20} data-testid="pca-scree" data-components={ratios.length}>
       {[0, 0.5, 1].map((y) => (
         <g key={y}>
-          <line x1={left} x2={w} y1={h - y * h} y2={h - y * h} stroke={palette.grid} />
-          <text x={left - 4} y={h - y * h + 4} fontSize={9} textAnchor="end" fill={palette.axis}>{`${y * 100}%`}</text>
+          <line x1={left} x2={w} y1={top + h - y * h} y2={top + h - y * h} stroke={palette.grid} />
+          <text x={left - 4} y={top + h - y * h + 4} fontSize={9} textAnchor="end" fill={palette.axis}>{`${y * 100}%`}</text>
         </g>
       ))}
       {ratios.map((r, k) => (
-        <rect key={k} data-testid="scree-bar" data-value={String(r)} x={left + k * bw + 1} y={h - r * h} width={bw - 2} height={r * h} fill={palette.bar}>
+        <rect key={k} data-testid="scree-bar" data-value={String(r)} x={left + k * bw + 1} y={top + h - r * h} width={bw - 2} height={r * h} fill={palette.bar}>
           <title>{`PC${k + 1}: ${(100 * r).toFixed(1)} % (eigenvalue ${short(pca.eigenvalues[k])})`}</title>
         </rect>
       ))}
       <polyline points={points.join(' ')} fill="none" stroke={palette.line2} strokeWidth={1.5} />
-      <text x={left} y={h + 16} fontSize={10} fill={palette.axis}>components 1–{ratios.length}; line: cumulative</text>
+      <text x={left} y={top + h + 16} fontSize={10} fill={palette.axis}>components 1–{ratios.length}; line: cumulative</text>
     </svg>
   );
 }
