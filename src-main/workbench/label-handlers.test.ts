@@ -115,6 +115,9 @@ test('labels.rules.*: edits validate by field, relabel flows at once, and reset 
 
   // Disabling it restores the default labels; a port range rule takes ports the defaults leave open.
   await value(api.call('labels.rules.save', { ...rule, enabled: false }));
+  // An edit that does not name priority or on/off keeps them.
+  const edited = await value(api.call('labels.rules.save', { id: rule.id, kind: 'sni', pattern: '*.netflix.*', label: 'file_transfer' }));
+  assert.deepEqual([edited.id, edited.priority, edited.enabled], [rule.id, 1, false]);
   assert.deepEqual((await allRows(api, b.sourceId)).map((r) => r.label), before.map((r) => r.label));
   const unknown = before.filter((r) => r.label === 'unknown');
   if (unknown.length > 0) {

@@ -51,7 +51,10 @@ export function labelHandlers(ctx: WorkbenchContext, page: Handler<'flows.page'>
     },
     'labels.rules.list': () => ok(labels.rules()),
     'labels.rules.save': (r) => {
-      const saved = labels.saveRule({ ...r, priority: r.priority ?? 100, enabled: r.enabled ?? true });
+      // An edit keeps the priority and on/off state it does not name; a new rule starts at 100, on.
+      const before = r.id === undefined ? undefined : labels.rule(r.id);
+      if (r.id !== undefined && before === undefined) return err({ code: 'not_found', message: `id: no label rule ${r.id}` });
+      const saved = labels.saveRule({ ...r, priority: r.priority ?? before?.priority ?? 100, enabled: r.enabled ?? before?.enabled ?? true });
       if (saved === undefined) return err({ code: 'not_found', message: `id: no label rule ${r.id}` });
       rulesChanged();
       return ok(saved);

@@ -82,6 +82,17 @@ function columnIndex(header: readonly string[], name: string): number {
   return header.findIndex((h) => names.includes(h));
 }
 
+/** An address as the workspace stores it: IPv6 in RFC 5952 form (IPv4-mapped with a dotted tail). */
+export function canonicalAddr(v: string): string {
+  if (isIP(v) !== 6) return v;
+  const host = new URL(`http://[${v}]`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped === null) return host;
+  const hi = parseInt(mapped[1] ?? '0', 16);
+  const lo = parseInt(mapped[2] ?? '0', 16);
+  return `::ffff:${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
 function port(v: string): number | null {
   return /^\d{1,5}$/.test(v) && Number(v) <= 65535 ? Number(v) : null;
 }
@@ -138,7 +149,7 @@ export function parseLabelCsv(text: string): Result<LabelCsvRow[]> {
     if (sport === null) return err({ code: 'invalid_argument', message: `${where(r.line, sportC)}: "${cell(sportC)}" is not a port (0–65535)` });
     if (dport === null) return err({ code: 'invalid_argument', message: `${where(r.line, dportC)}: "${cell(dportC)}" is not a port (0–65535)` });
     if (p === null) return err({ code: 'invalid_argument', message: `${where(r.line, protoC)}: "${cell(protoC)}" is not a protocol (tcp, udp, icmp or 0–255)` });
-    rows.push({ line: r.line, target: { kind: 'tuple', src: cell(srcC), dst: cell(dstC), sport, dport, proto: p }, label });
+    rows.push({ line: r.line, target: { kind: 'tuple', src: canonicalAddr(cell(srcC)), dst: canonicalAddr(cell(dstC)), sport, dport, proto: p }, label });
   }
   return ok(rows);
 }
