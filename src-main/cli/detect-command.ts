@@ -1,4 +1,7 @@
+import { resolve } from 'node:path';
 import { DEFAULT_CONTAMINATION, trainDetector } from '../ml/anomaly/detector.js';
+import type { WindowAnomaly } from '../ml/anomaly/detector.js';
+import { detectWithModel, readAnomalyFolder } from '../ml/anomaly-model.js';
 import { loadSourceWindows } from '../ml/anomaly/source-windows.js';
 import { openWorkspace } from '../store/workspace.js';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
@@ -7,20 +10,24 @@ import { parseTime } from './query-command.js';
 import { formatRows } from './query-output.js';
 
 const HELP = `Usage: flowbench detect --db PATH --source N [options] [--json]
+       flowbench detect --model DIR --db PATH --source N [--from T --to T] [--json]
 
-Trains an Isolation Forest on the windows of a source (or a time range of it) and lists the
+Trains an Isolation Forest on the windows of a source (or a time range of it) — or, with
+--model, scores them with a saved anomaly model (\`flowbench train --task anomaly\`, or one
+exported from the workbench: its resolution, contamination and threshold) — and lists the
 windows it flags: time, score (0-1], probability (share of training windows scoring lower),
 severity (low/medium/high), a one-sentence message and the three features that drove it.
 Missing windows of a capture count as idle (zero rates); unknown ratios take the training
 median.
 
 Options:
+  --model DIR          a saved anomaly model folder (model.json, preprocessing.json, report.json)
   --db PATH            the workspace file (required)
   --source N           source id (see \`flowbench query sources\`)
   --resolution S       window resolution in seconds (1, 10, 60, or an imported series' step);
                        default: the finest with at most 200 000 windows
   --contamination C    share of training windows to flag, in (0, 0.5] (default ${DEFAULT_CONTAMINATION})
-  --from T, --to T     train on [from, to) only: epoch seconds or ISO 8601
+  --from T, --to T     train on (with --model: score) [from, to) only: epoch seconds or ISO 8601
   --seed N             random seed (default 1): the same seed gives the same flags
   --json               the flagged windows as a JSON array
   -h, --help           show this help
@@ -29,7 +36,7 @@ Options:
 /** \`flowbench detect --db PATH --source N …\`. */
 export const detectCommand: CliCommand = {
   name: 'detect',
-  synopsis: '--db PATH --source N [--resolution S] [--contamination C] [--from T --to T] [--json]',
+  synopsis: '[--model DIR] --db PATH --source N [--resolution S] [--contamination C] [--from T --to T] [--json]',
   description: 'flag unusual windows of a source (Isolation Forest) with severity and drivers',
   help: HELP,
   run: runDetect,
@@ -37,7 +44,7 @@ export const detectCommand: CliCommand = {
 
 async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseOptions(args, {
-    db: { type: 'string' }, source: { type: 'string' }, resolution: { type: 'string' }, contamination: { type: 'string' },
+    model: { type: 'string' }, db: { type: 'string' }, source: { type: 'string' }, resolution: { type: 'string' }, contamination: { type: 'string' },
     from: { type: 'string' }, to: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   if (!parsed.ok) return usage(io, parsed.error.message);
@@ -64,6 +71,11 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
   if (from === null || to === null) return usage(io, '--from/--to: epoch seconds or an ISO 8601 date');
   if (from !== undefined && to !== undefined && !(from < to)) return usage(io, `empty range: --from ${from} is not before --to ${to}`);
 
+  const modelDir = str('model');
+  if (modelDir !== undefined) {
+    for (const k of ['resolution', 'contamination', 'seed']) if (str(k) !== undefined) return usage(io, `--${k} comes from the model with --model; leave it out`);
+  }
+
   const ws = openWorkspace(db, { readonly: true });
   if (!ws.ok) {
     io.err(`flowbench: ${ws.error.message}\n`);
@@ -71,6 +83,19 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
   }
   try {
     const range = { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+    if (modelDir !== undefined) {
+      const folder = readAnomalyFolder(resolve(modelDir));
+      if (!folder.ok) {
+        io.err(`flowbench detect: --model: ${folder.error.message}\n`);
+        return ExitCode.FAILED;
+      }
+      const scored = detectWithModel(ws.value.db, folder.value.model, Number(source), range);
+      if (!scored.ok) {
+        io.err(`flowbench detect: ${scored.error.message.replace(/^sourceId: /, '--source: ')}\n`);
+        return ExitCode.FAILED;
+      }
+      return printFlags(io, scored.value.results, scored.value.resolution, folder.value.model.contamination, folder.value.model.threshold, v['json'] === true);
+    }
     const loaded = loadSourceWindows(ws.value.db, Number(source), range, resMatch === null ? undefined : Number(resMatch[1]));
     if (!loaded.ok) {
       io.err(`flowbench detect: ${loaded.error.message}\n`);
@@ -87,12 +112,21 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
       io.err(`flowbench detect: ${(e as Error).message}\n`);
       return ExitCode.FAILED;
     }
-    const flagged = trained.results.filter((r) => r.flagged);
-    if (v['json'] === true) {
+    return printFlags(io, trained.results, w.resolution, contamination, trained.model.threshold, v['json'] === true);
+  } finally {
+    ws.value.close();
+  }
+}
+
+/** Prints the flagged windows: a JSON array, or a headline and a table. */
+function printFlags(io: CliIo, results: readonly WindowAnomaly[], resolution: number, contamination: number, threshold: number, json: boolean): number {
+  {
+    const flagged = results.filter((r) => r.flagged);
+    if (json) {
       io.out(`${JSON.stringify(flagged, null, 2)}\n`);
       return ExitCode.OK;
     }
-    io.out(`${flagged.length} of ${trained.results.length} windows (${w.resolution} s) flagged at contamination ${contamination}; threshold score ${trained.model.threshold.toFixed(4)}\n`);
+    io.out(`${flagged.length} of ${results.length} windows (${resolution} s) flagged at contamination ${contamination}; threshold score ${threshold.toFixed(4)}\n`);
     const rows = flagged.map((r) => ({
       time: new Date(r.t * 1000).toISOString().replace('.000Z', 'Z'),
       score: Number(r.score.toFixed(4)),
@@ -102,8 +136,6 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
     }));
     io.out(formatRows({ columns: ['time', 'score', 'probability', 'severity', 'drivers'], rows }, 'table'));
     return ExitCode.OK;
-  } finally {
-    ws.value.close();
   }
 }
 

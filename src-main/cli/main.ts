@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
 import { captureCommand } from './capture-command.js';
+import { classifyCommand } from './classify-command.js';
 import { detectCommand } from './detect-command.js';
 import { driftCommand } from './drift-command.js';
 import { exportCommand } from './export-command.js';
@@ -19,7 +20,7 @@ import { trainCommand } from './train-command.js';
  * Every `flowbench` command, in the order `--help` lists them. A new command (ingest, query,
  * capture, serve, export, simulate) is one `*-command.ts` file and one entry here.
  */
-export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand, detectCommand, driftCommand, trainCommand, predictCommand, simulateCommand];
+export const COMMANDS: readonly CliCommand[] = [summaryCommand, ingestCommand, queryCommand, captureCommand, interfacesCommand, serveCommand, exportCommand, detectCommand, driftCommand, trainCommand, predictCommand, classifyCommand, simulateCommand];
 
 /** Text of `flowbench --help`. */
 export function globalHelp(commands: readonly CliCommand[] = COMMANDS): string {

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AppError, Result } from '../../src-shared/result.js';
 import type { ForecastRun, LiveInput, LiveOutput } from './forecast-predict.js';
-import type { ForecastTrainResult, ForecastTrainSpec } from './forecast-train.js';
+import type { FlowBehaviour } from '../../src-shared/classify-api.js';
 import { isFromMlWorker } from './ml-messages.js';
-import type { FromMlWorker, MlJob } from './ml-messages.js';
+import type { ClassifyAnswer, FromMlWorker, MlJob, ModelTrainResult, TrainSpec } from './ml-messages.js';
 
 /** Progress callbacks of a training job. */
 export interface TrainListener {
@@ -20,7 +20,7 @@ export interface TrainListener {
 
 /** A queued training job: its answer, and its cancel. */
 export interface TrainHandle {
-  readonly done: Promise<Result<ForecastTrainResult>>;
+  readonly done: Promise<Result<ModelTrainResult>>;
   /** Stops training between batches; the best weights so far are kept and saved. */
   cancel(): void;
 }
@@ -38,7 +38,7 @@ export class MlWorker {
   private closed = false;
 
   /** Queues a training run. */
-  train(workspacePath: string, spec: ForecastTrainSpec, listener: TrainListener = {}): TrainHandle {
+  train(workspacePath: string, spec: TrainSpec, listener: TrainListener = {}): TrainHandle {
     const cancel = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancel);
     const done = this.send({ type: 'train', id: this.next++, workspacePath, spec, cancel }, listener).then((m) =>
@@ -59,6 +59,12 @@ export class MlWorker {
   async live(modelDir: string, input: LiveInput): Promise<Result<LiveOutput>> {
     const m = await this.send({ type: 'live', id: this.next++, modelDir, input });
     return m.type === 'predicted' ? m.result : m.type === 'trained' && !m.result.ok ? m.result : failure(`unexpected answer ${m.type}`);
+  }
+
+  /** Predictions of a classify model folder for a source's flows, or for flow behaviours. */
+  async classify(modelDir: string, what: { source: { workspacePath: string; sourceId: number } } | { flows: readonly FlowBehaviour[] }): Promise<Result<ClassifyAnswer>> {
+    const m = await this.send({ type: 'classify', id: this.next++, modelDir, ...what });
+    return m.type === 'classified' ? m.result : m.type === 'trained' && !m.result.ok ? m.result : failure(`unexpected answer ${m.type}`);
   }
 
   /** Drops a cached model (after a model is removed or replaced). */

@@ -13,29 +13,31 @@ import type { AnomalyDetectRequest, AnomalyDetectResult, AnomalyWindow } from '.
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { DEFAULT_CONTAMINATION, trainDetector, type WindowAnomaly } from '../ml/anomaly/detector.js';
 import { loadSourceWindows } from '../ml/anomaly/source-windows.js';
-import { WindowsRepo } from '../store/windows-repo.js';
+import { pickDetectResolution } from '../ml/anomaly/detect-resolution.js';
+import { detectWithModel, readAnomalyFolder } from '../ml/anomaly-model.js';
 
-/** Most windows a detection scores when the caller does not choose the resolution. */
-export const MAX_AUTO_WINDOWS = 20_000;
+export { MAX_AUTO_WINDOWS, pickDetectResolution } from '../ml/anomaly/detect-resolution.js';
 
-/** The default resolution of a detection (see the file comment); null when the source has no windows. */
-export function pickDetectResolution(db: Database.Database, sourceId: number, range: { from?: number; to?: number }): number | null {
-  const repo = new WindowsRepo(db);
-  const stored = repo.resolutions(sourceId);
-  const fits = stored.find((r) => {
-    const ext = repo.extent(sourceId, r);
-    if (ext === null) return false;
-    const from = Math.max(ext.first, range.from ?? -Infinity);
-    const to = Math.min(ext.last + r, range.to ?? Infinity);
-    return (to - from) / r <= MAX_AUTO_WINDOWS;
-  });
-  return fits ?? stored[stored.length - 1] ?? null;
-}
-
-/** Trains on the source (or range) and returns its flagged windows. */
-export function runDetection(db: Database.Database, req: AnomalyDetectRequest): Result<AnomalyDetectResult> {
+/**
+ * Trains on the source (or range) and returns its flagged windows; with `modelDir` (the folder
+ * of the request's modelId) scores them with that saved detector instead.
+ */
+export function runDetection(db: Database.Database, req: AnomalyDetectRequest, modelDir?: string): Result<AnomalyDetectResult> {
   const started = performance.now();
   const range = { ...(req.from === undefined ? {} : { from: req.from }), ...(req.to === undefined ? {} : { to: req.to }) };
+  if (modelDir !== undefined) {
+    const folder = readAnomalyFolder(modelDir);
+    if (!folder.ok) return err({ ...folder.error, message: `modelId: model ${req.modelId ?? '?'}: ${folder.error.message}` });
+    const { model } = folder.value;
+    const scored = detectWithModel(db, model, req.sourceId, range);
+    if (!scored.ok) return scored;
+    const { results, resolution } = scored.value;
+    return ok({
+      sourceId: req.sourceId, modelId: req.modelId ?? null, resolution, contamination: model.contamination, threshold: model.threshold,
+      windows: results.length, from: results[0]?.t ?? null, to: results.length === 0 ? null : (results[results.length - 1]?.t ?? 0) + resolution,
+      anomalies: results.flatMap(toAnomalyWindow), elapsedMs: Math.round(performance.now() - started),
+    });
+  }
   const resolution = req.resolution ?? pickDetectResolution(db, req.sourceId, range) ?? undefined;
   const loaded = loadSourceWindows(db, req.sourceId, range, resolution);
   if (!loaded.ok) return loaded;
@@ -54,6 +56,7 @@ export function runDetection(db: Database.Database, req: AnomalyDetectRequest): 
   const { model, results } = trained;
   return ok({
     sourceId: req.sourceId,
+    modelId: null,
     resolution: w.resolution,
     contamination,
     threshold: model.threshold,
@@ -65,7 +68,8 @@ export function runDetection(db: Database.Database, req: AnomalyDetectRequest): 
   });
 }
 
-function toAnomalyWindow(r: WindowAnomaly): AnomalyWindow[] {
+/** A flagged result in the contract's shape (none for an ordinary window). */
+export function toAnomalyWindow(r: WindowAnomaly): AnomalyWindow[] {
   if (!r.flagged || r.severity === null) return [];
   return [{
     t: r.t, score: r.score, probability: r.probability, severity: r.severity, message: r.message,

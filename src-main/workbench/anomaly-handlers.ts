@@ -6,6 +6,7 @@ import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { compareSources, DRIFT_DIMENSIONS, type DriftResult } from '../analysis/drift.js';
 import { residualAnomalies } from '../ml/anomaly/residual-detector.js';
+import { AnomaliesRepo } from '../store/anomalies-repo.js';
 import type { AnomalyRunner } from './anomaly-worker-client.js';
 import type { Handler, HandlerGroup, WorkbenchContext } from './context.js';
 
@@ -18,7 +19,19 @@ export function anomalyHandlers(ctx: WorkbenchContext, runner: AnomalyRunner, fo
   return {
     'anomalies.detect': async (req) => {
       const e = exists('sourceId', req.sourceId);
-      return e.ok ? runner.detect(req) : e;
+      if (!e.ok) return e;
+      let modelDir: string | undefined;
+      if (req.modelId !== undefined) {
+        const m = ctx.models.get(req.modelId);
+        if (m === undefined) return err({ code: 'not_found', message: `modelId: no model ${req.modelId}` });
+        if (m.task !== 'anomaly') return err({ code: 'invalid_argument', message: `modelId: model ${req.modelId} is a ${m.task} model, not an anomaly model` });
+        if (m.status !== 'ready' || m.dir === null) return err({ code: 'invalid_argument', message: `modelId: model ${req.modelId} is ${m.status}, not ready` });
+        modelDir = m.dir;
+      }
+      const r = await runner.detect(req, modelDir);
+      // The latest flags of (source, model) are kept for export; a source removed meanwhile keeps none.
+      if (r.ok && ctx.sources.get(req.sourceId) !== undefined) new AnomaliesRepo(ctx.workspace.db).replace(req.sourceId, req.modelId ?? null, r.value.resolution, r.value.anomalies);
+      return r;
     },
     'anomalies.residual': async ({ modelId, sourceId }) => {
       const m = ctx.models.get(modelId);

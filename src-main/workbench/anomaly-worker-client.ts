@@ -12,6 +12,8 @@ import { err, type AppError, type Result } from '../../src-shared/result.js';
 export interface AnomalyWorkerData {
   readonly workspacePath: string;
   readonly req: AnomalyDetectRequest;
+  /** Folder of req.modelId (a saved anomaly model), when given. */
+  readonly modelDir?: string;
 }
 
 /** Worker → workbench: the one answer. */
@@ -31,9 +33,9 @@ export class AnomalyRunner {
   constructor(private readonly workspacePath: string) {}
 
   /** Detects in a worker thread; resolves with its answer (a cancelled error when closed meanwhile). */
-  detect(req: AnomalyDetectRequest): Promise<Result<AnomalyDetectResult>> {
+  detect(req: AnomalyDetectRequest, modelDir?: string): Promise<Result<AnomalyDetectResult>> {
     if (this.closed) return Promise.resolve(err({ code: 'cancelled', message: 'the workbench is closed' }));
-    const worker = spawnAnomalyWorker({ workspacePath: this.workspacePath, req });
+    const worker = spawnAnomalyWorker({ workspacePath: this.workspacePath, req, ...(modelDir === undefined ? {} : { modelDir }) });
     this.running.add(worker);
     return new Promise((resolve) => {
       let answered = false;

@@ -16,7 +16,7 @@ function run(port: NonNullable<typeof parentPort>, data: AnomalyWorkerData): voi
     return;
   }
   try {
-    post({ type: 'done', result: runDetection(ws.value.db, data.req) });
+    post({ type: 'done', result: runDetection(ws.value.db, data.req, data.modelDir) });
   } catch (e) {
     post({ type: 'done', result: { ok: false, error: { code: 'internal', message: `anomalies.detect failed: ${(e as Error).message}` } } });
   } finally {

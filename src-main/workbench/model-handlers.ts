@@ -1,10 +1,20 @@
-/** `models.*`: train, list, inspect, rename, remove, forecast, export, import and run models live. */
+/**
+ * `models.*`: train (forecast, anomaly, classify), list, inspect, rename, remove, forecast,
+ * export, import and run models live; `flows.classify` and `traffic.classify` apply classify models.
+ */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AnomalyModelEvaluation, ClassifyEvaluation, ForecastEvaluation, ForecastSeries, ModelDetail, ModelInfo } from '../../src-shared/models-api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import { MODEL_FILES, readModelFolder } from '../ml/model-files.js';
+import { readModelFolder } from '../ml/model-files.js';
+import { readAnomalyFolder } from '../ml/anomaly-model.js';
+import { checkClassifyFolder } from '../ml/classify-run.js';
+import { ANY_MODEL_FILES, readAnyModelFolder, TASK_FILES } from '../ml/model-folder.js';
+import type { AnyModelFolder } from '../ml/model-folder.js';
+import { AnomaliesRepo } from '../store/anomalies-repo.js';
+import { LabelsRepo } from '../store/labels-repo.js';
+import type { SourceClassifyResult, TrafficClass } from '../../src-shared/classify-api.js';
 import { readZip, writeZip } from '../ml/zip-files.js';
 import type { ModelRow } from '../store/models-repo.js';
 import type { HandlerGroup, WorkbenchContext } from './context.js';
@@ -59,6 +69,7 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       if (jobs.isTraining(modelId)) return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is training; cancel its job first` });
       jobs.stopLive(modelId);
       ctx.models.delete(modelId);
+      new AnomaliesRepo(ctx.workspace.db).deleteModel(modelId);
       if (m.dir !== null) {
         await jobs.ml.forget(m.dir);
         // Only folders the workspace owns are deleted.
@@ -114,9 +125,55 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       }
       return jobs.startLive(modelId, captureJobId, m.value.dir, prep.resolution, prep.lookback, band);
     },
-    'flows.classify': () => err({ code: 'unsupported', message: 'flows.classify: classify models are not wired yet' }),
-    'traffic.classify': () => err({ code: 'unsupported', message: 'traffic.classify: classify models are not wired yet' }),
+    'flows.classify': async ({ modelId, sourceId }) => {
+      const m = ready(modelId);
+      if (!m.ok) return m;
+      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is a ${m.value.task} model, not a classify model` });
+      if (ctx.sources.get(sourceId) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
+      const started = performance.now();
+      const r = await jobs.ml.classify(m.value.dir, { source: { workspacePath: ctx.workspace.path, sourceId } });
+      if (!r.ok) return err({ ...r.error, message: `modelId: ${r.error.message}` });
+      const { flowIds, labels, confidence } = r.value;
+      const ids = flowIds ?? [];
+      new LabelsRepo(ctx.workspace.db).setModelLabels(ids.map((flowId, i) => ({ flowId, label: labels[i] ?? 'other', confidence: confidence[i] ?? 0 })), modelId);
+      const result: SourceClassifyResult = {
+        modelId, sourceId, flows: ids.length, counts: countLabels(labels), elapsedMs: Math.round(performance.now() - started),
+      };
+      ctx.emit('labels.changed', { sourceId });
+      return ok(result);
+    },
+    'traffic.classify': async ({ modelId, flows }) => {
+      let id = modelId;
+      if (id === undefined) {
+        id = ctx.models.list().find((x) => x.task === 'classify' && x.status === 'ready')?.id;
+        if (id === undefined) return err({ code: 'not_found', message: 'modelId: no ready classify model in this workspace; train one (models.train task classify) or import one' });
+      }
+      const m = ready(id);
+      if (!m.ok) return m;
+      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${id} is a ${m.value.task} model, not a classify model` });
+      const r = await jobs.ml.classify(m.value.dir, { flows });
+      if (!r.ok) return err({ ...r.error, message: `modelId: ${r.error.message}` });
+      const { labels, confidence } = r.value;
+      return ok({ modelId: id, predictions: labels.map((label, i) => ({ label, confidence: confidence[i] ?? 0 })) });
+    },
   };
+}
+
+/** Checks a model folder of any task (forecast, anomaly, classify); errors name the file and field. */
+export function readModelFolderOfAnyTask(dir: string): Result<AnyModelFolder> {
+  return readAnyModelFolder(dir, {
+    anomaly: (d) => {
+      const f = readAnomalyFolder(d);
+      return f.ok ? ok({ report: f.value.report, resolution: f.value.model.features.resolution }) : f;
+    },
+    classify: checkClassifyFolder,
+  });
+}
+
+function countLabels(labels: readonly TrafficClass[]): { label: TrafficClass; count: number }[] {
+  const counts = new Map<TrafficClass, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return [...counts.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 }
 
 /** Copies a model folder to `<directory>/<name>/`, or writes a .zip when `directory` ends in .zip. */
@@ -126,14 +183,14 @@ function exportModel(dir: string, directory: string, m: ModelRow): Result<{ path
     if (target.toLowerCase().endsWith('.zip')) {
       if (existsSync(target)) return err({ code: 'invalid_argument', message: `directory: ${target} exists; choose a new file name` });
       if (!existsSync(dirname(target))) return err({ code: 'not_found', message: `directory: folder ${dirname(target)} does not exist` });
-      writeFileSync(target, writeZip(MODEL_FILES.map((f) => ({ name: f, data: readFileSync(join(dir, f)) }))));
+      writeFileSync(target, writeZip(TASK_FILES[m.task].map((f) => ({ name: f, data: readFileSync(join(dir, f)) }))));
       return ok({ path: target });
     }
     if (!existsSync(target) || !statSync(target).isDirectory()) return err({ code: 'not_found', message: `directory: ${target} is not a folder` });
     const out = join(target, `${m.name.replace(/[^\w.-]+/g, '_').slice(0, 80)}-model-${m.id}`);
     if (existsSync(out)) return err({ code: 'invalid_argument', message: `directory: ${out} exists already` });
     mkdirSync(out);
-    for (const f of MODEL_FILES) cpSync(join(dir, f), join(out, f));
+    for (const f of TASK_FILES[m.task]) cpSync(join(dir, f), join(out, f));
     return ok({ path: out });
   } catch (e) {
     return err({ code: 'io_error', message: `${target}: cannot write the model: ${(e as Error).message}` });
@@ -141,7 +198,7 @@ function exportModel(dir: string, directory: string, m: ModelRow): Result<{ path
 }
 
 /** Validates a model folder or .zip and copies it into the workspace as a new ready model. */
-function importModel(ctx: WorkbenchContext, jobs: ModelJobs, path: string): Result<ModelInfo> {
+async function importModel(ctx: WorkbenchContext, jobs: ModelJobs, path: string): Promise<Result<ModelInfo>> {
   const src = resolve(path);
   if (!existsSync(src)) return err({ code: 'not_found', message: `path: ${src} does not exist` });
   const modelsDir = dirname(jobs.modelDir(0));
@@ -149,7 +206,7 @@ function importModel(ctx: WorkbenchContext, jobs: ModelJobs, path: string): Resu
   const staging = mkdtempSync(join(modelsDir, '.import-'));
   try {
     if (statSync(src).isDirectory()) {
-      for (const f of MODEL_FILES) if (existsSync(join(src, f))) cpSync(join(src, f), join(staging, f));
+      for (const f of ANY_MODEL_FILES) if (existsSync(join(src, f))) cpSync(join(src, f), join(staging, f));
     } else {
       let entries;
       try {
@@ -159,19 +216,26 @@ function importModel(ctx: WorkbenchContext, jobs: ModelJobs, path: string): Resu
       }
       for (const e of entries) {
         const name = basename(e.name);
-        if ((MODEL_FILES as readonly string[]).includes(name)) writeFileSync(join(staging, name), e.data);
+        if (ANY_MODEL_FILES.includes(name)) writeFileSync(join(staging, name), e.data);
       }
     }
-    const folder = readModelFolder(staging);
+    const folder = readModelFolderOfAnyTask(staging);
     if (!folder.ok) return err({ ...folder.error, message: folder.error.message.replaceAll(staging, src) });
-    const { preprocessing: prep, report } = folder.value;
-    const prov = (report['source'] ?? {}) as { headSha256?: unknown; size?: unknown; displayName?: unknown };
-    const match = ctx.sources.list().find((s) => s.headSha256 !== null && s.headSha256 === prov.headSha256 && s.size === prov.size);
-    const evaluation = (report['evaluation'] ?? null) as ForecastEvaluation | null;
+    if (folder.value.task === 'classify') {
+      // The net must load too (a sound preprocessing.json with a broken model.json is refused here, not at first use).
+      const probe = await jobs.ml.classify(staging, { flows: [] });
+      await jobs.ml.forget(staging);
+      if (!probe.ok) return err({ ...probe.error, message: probe.error.message.replaceAll(staging, src) });
+    }
+    const { task, report, target, resolution } = folder.value;
+    const prov = (task === 'classify' ? (Array.isArray(report['sources']) ? report['sources'][0] : null) : report['source']) as
+      { headSha256?: unknown; size?: unknown } | null | undefined;
+    const match = ctx.sources.list().find((s) => s.headSha256 !== null && s.headSha256 === prov?.headSha256 && s.size === prov?.size);
+    const evaluation = task === 'forecast' ? ((report['evaluation'] ?? null) as ForecastEvaluation | null) : null;
     const history = Array.isArray(report['history']) ? (report['history'] as { epoch: number; loss: number; valLoss: number | null }[]) : [];
     const modelId = ctx.models.create({
-      name: `imported ${basename(src).replace(/\.zip$/i, '')}`, task: 'forecast', status: 'training', sourceId: match?.id ?? null,
-      target: prep.target, resolution: prep.resolution, backend: typeof report['backend'] === 'string' ? report['backend'] : null,
+      name: `imported ${basename(src).replace(/\.zip$/i, '')}`, task, status: 'training', sourceId: match?.id ?? null,
+      target, resolution, backend: typeof report['backend'] === 'string' ? report['backend'] : null,
     });
     const dir = jobs.modelDir(modelId);
     rmSync(dir, { recursive: true, force: true });

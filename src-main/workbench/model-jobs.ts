@@ -1,25 +1,23 @@
 /**
- * Model jobs of one workbench: training runs in the ML worker (a `train` job with
+ * Model jobs of one workbench: training of every task runs in the ML worker (a `train` job with
  * `jobs.progress` by epoch, `training.epoch` events, cancel keeping the best weights) and live
  * predictions on running captures (`models.livePrediction` once per closed window).
  */
 import { dirname, join } from 'node:path';
 import type { TrainRequest } from '../../src-shared/models-api.js';
+import type { TrainSpec } from '../ml/ml-messages.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import type { WindowAggregateRow } from '../analysis/window-aggregate-row.js';
-import type { RawSeries } from '../ml/forecast-dataset.js';
+import { readModelFolder } from '../ml/model-files.js';
 import { MlWorker } from '../ml/ml-worker-client.js';
 import type { TrainHandle } from '../ml/ml-worker-client.js';
 import type { CaptureJobs } from './capture-jobs.js';
 import type { WorkbenchContext } from './context.js';
+import { LiveForecast, liveMetrics } from './live-forecast.js';
 
 interface LiveSession {
   readonly stop: () => void;
 }
-
-/** Window rows kept per live session beyond the lookback. */
-const LIVE_SLACK = 8;
 
 /** Training and live-prediction jobs. */
 export class ModelJobs {
@@ -39,25 +37,38 @@ export class ModelJobs {
 
   /** Starts a training run: the model row (status training) and the job exist when this returns. */
   train(req: TrainRequest): Result<{ jobId: string; modelId: number }> {
-    if (req.task !== 'forecast') return err({ code: 'unsupported', message: `task: ${req.task} models are not wired yet` });
     const { ctx } = this;
-    const source = ctx.sources.get(req.sourceId);
-    if (source === undefined) return err({ code: 'not_found', message: `sourceId: no source ${req.sourceId}` });
-    if (source.status === 'ingesting') return err({ code: 'invalid_argument', message: `sourceId: source ${req.sourceId} is still being analysed` });
-    const target = req.target ?? null;
-    const name = req.name ?? `forecast ${target ?? 'throughput'} · ${source.displayName}`;
+    const ids = req.task === 'classify' ? req.sourceIds : [req.sourceId];
+    const field = (i: number): string => (req.task === 'classify' ? `sourceIds[${i}]` : 'sourceId');
+    const sources = [];
+    for (const [i, id] of ids.entries()) {
+      const source = ctx.sources.get(id);
+      if (source === undefined) return err({ code: 'not_found', message: `${field(i)}: no source ${id}` });
+      if (source.status === 'ingesting') return err({ code: 'invalid_argument', message: `${field(i)}: source ${id} is still being analysed` });
+      sources.push(source);
+    }
+    const source = sources[0];
+    if (source === undefined) return err({ code: 'invalid_argument', message: 'sourceIds: at least one source is required' });
+    const target = req.task === 'forecast' ? (req.target ?? null) : null;
+    const name = req.name ?? (req.task === 'forecast'
+      ? `forecast ${target ?? 'throughput'} · ${source.displayName}`
+      : req.task === 'anomaly'
+        ? `anomaly · ${source.displayName}`
+        : `classify · ${sources.map((s) => s.displayName).join(', ').slice(0, 120)}`);
     const modelId = ctx.models.create({
-      name, task: 'forecast', status: 'training', sourceId: source.id, target, resolution: req.resolution ?? null,
+      name, task: req.task, status: 'training', sourceId: source.id, target, resolution: req.task === 'classify' ? null : (req.resolution ?? null),
     });
     const dir = this.modelDir(modelId);
     ctx.models.setDir(modelId, dir);
     const job = ctx.jobs.create('train', `train ${name}`);
     ctx.jobs.update(job.jobId, { phase: 'running', sourceId: source.id });
     ctx.emit('models.changed', { modelId });
-    const handle = this.ml.train(ctx.workspace.path, {
-      sourceId: req.sourceId, dir,
-      ...pick(req, ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed']),
-    }, {
+    const spec: TrainSpec = req.task === 'forecast'
+      ? { task: 'forecast', sourceId: source.id, dir, ...pick(req, ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed']) }
+      : req.task === 'anomaly'
+        ? { task: 'anomaly', sourceId: source.id, dir, ...pick(req, ['resolution', 'contamination', 'from', 'to', 'seed']) }
+        : { task: 'classify', sourceIds: req.sourceIds, dir, ...pick(req, ['seed', 'epochs']) };
+    const handle = this.ml.train(ctx.workspace.path, spec, {
       onStarted: (m) => {
         ctx.models.setBackend(modelId, m.backend);
         ctx.jobs.update(job.jobId, { bytesDone: 0, bytesTotal: m.epochs, packets: m.trainSamples });
@@ -87,7 +98,7 @@ export class ModelJobs {
         });
       } else {
         ctx.models.finish(modelId, { status: 'failed', error: r.error.message });
-        ctx.jobs.update(job.jobId, { phase: 'failed', error: r.error });
+        ctx.jobs.update(job.jobId, { phase: r.error.code === 'cancelled' ? 'cancelled' : 'failed', error: r.error });
       }
       ctx.emit('models.changed', { modelId });
     }).finally(() => this.training.delete(job.jobId));
@@ -112,30 +123,33 @@ export class ModelJobs {
   startLive(modelId: number, captureJobId: string, dir: string, resolution: number, lookback: number, band: { low: number; high: number }): Result<null> {
     const key = `${modelId}:${captureJobId}`;
     if (this.live.has(key)) return ok(null);
-    const rows: WindowAggregateRow[] = [];
-    let busy = false;
-    const keep = lookback + LIVE_SLACK;
-    const stop = this.captures.observeWindows(captureJobId, {
-      onWindows: (batch) => {
-        for (const r of batch) if (r.resolution === resolution) rows.push(r);
-        if (rows.length > keep) rows.splice(0, rows.length - keep);
-        if (busy || batch.every((r) => r.resolution !== resolution)) return;
-        busy = true;
-        void this.ml.live(dir, { raw: toRaw(rows, resolution) }).then((r) => {
-          busy = false;
-          if (!r.ok || r.value.t === null) return;
-          const v = r.value;
-          const residual = v.actual !== null && v.predictedNow !== null ? v.actual - v.predictedNow : null;
-          this.ctx.emit('models.livePrediction', {
-            modelId, captureJobId, t: v.t ?? 0, actual: v.actual, predictedNow: v.predictedNow, ahead: v.ahead,
-            outOfBand: residual !== null && (residual < band.low || residual > band.high),
-          });
-        });
-      },
-      onEnd: () => this.live.delete(key),
+    const folder = readModelFolder(dir);
+    if (!folder.ok) return folder;
+    const metrics = liveMetrics(modelId, folder.value.preprocessing);
+    if (!metrics.ok) return metrics;
+    const session = new LiveForecast({
+      modelId, captureJobId, resolution, lookback, metrics: metrics.value, band,
+      predict: (input) => this.ml.live(dir, input),
+      emit: (p) => this.ctx.emit('models.livePrediction', p),
+      onError: () => this.live.delete(key),
     });
-    if (stop === null) return err({ code: 'not_found', message: `captureJobId: no running capture ${captureJobId}` });
-    this.live.set(key, { stop });
+    const stop = this.captures.observeWindows(captureJobId, {
+      onWindows: (batch) => session.onWindows(batch),
+      onEnd: () => {
+        session.stop();
+        this.live.delete(key);
+      },
+    });
+    if (stop === null) {
+      session.stop();
+      return err({ code: 'not_found', message: `captureJobId: no running capture ${captureJobId}` });
+    }
+    this.live.set(key, {
+      stop: () => {
+        session.stop();
+        stop();
+      },
+    });
     return ok(null);
   }
 
@@ -162,23 +176,6 @@ export class ModelJobs {
     clearTimeout(timer);
     await this.ml.close();
   }
-}
-
-function toRaw(rows: readonly WindowAggregateRow[], resolution: number): RawSeries {
-  const columns: Record<string, (number | null)[]> = {};
-  const first = rows[0];
-  if (first !== undefined) {
-    for (const k of Object.keys(first)) {
-      if (k === 't' || k === 'resolution') continue;
-      if (typeof (first as Record<string, unknown>)[k] === 'number' || (first as Record<string, unknown>)[k] === null) {
-        columns[k] = rows.map((r) => {
-          const v = (r as Record<string, unknown>)[k];
-          return typeof v === 'number' ? v : null;
-        });
-      }
-    }
-  }
-  return { kind: 'capture', resolution, t: rows.map((r) => r.t), columns };
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> {
