@@ -70,23 +70,6 @@ export function histogram(feature: string, sorted: Float64Array, bins: number): 
   return { feature, edges, counts };
 }
 
-/** Ranks 1..n of values (ties share their average rank), in the order given. */
-export function averageRanks(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  // A native numeric sort of a copy, then each distinct value's average rank by lookup: several
-  // times faster than sorting indices with a comparator (this runs once per column pair).
-  const sorted = Float64Array.from(values).sort();
-  const rankOf = new Map<number, number>();
-  for (let i = 0; i < n;) {
-    let j = i;
-    while (j + 1 < n && sorted[j + 1] === sorted[i]) j++;
-    // Positions i..j (0-based) hold ranks i+1..j+1; each gets their mean.
-    rankOf.set(sorted[i]!, (i + j) / 2 + 1);
-    i = j + 1;
-  }
-  return Float64Array.from({ length: n }, (_, k) => rankOf.get(values[k]!)!);
-}
-
 /** Pearson r of two equal-length arrays (two-pass); null for fewer than 3 values or a constant side. */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const n = x.length;
@@ -128,44 +111,64 @@ function completePair(a: Float64Array, b: Float64Array): { x: Float64Array; y: F
 }
 
 /**
- * Pairwise-complete Pearson and Spearman matrices of the columns. Spearman ranks each pair's
- * complete windows; when those are every valued window of both columns (the common case) the
- * column's ranks, computed once, are reused.
+ * Pairwise-complete Pearson and Spearman matrices of the columns. Each column's valued rows are
+ * sorted by value once; a pair's Spearman ranks are then one walk of each order that skips the
+ * rows the other column lacks (ties at their average rank), O(n) per pair instead of a sort.
  */
 export function correlationMatrices(columns: readonly Float64Array[]): { pearson: CorrelationMatrix; spearman: CorrelationMatrix } {
   const p = columns.length;
-  const counts = columns.map((c) => c.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0));
-  const ranks = columns.map((c) => {
-    const r = new Float64Array(c.length).fill(Number.NaN);
+  const n = columns[0]?.length ?? 0;
+  const orders = columns.map((c) => {
     const idx: number[] = [];
     for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i]!)) idx.push(i);
-    const rk = averageRanks(idx.map((i) => c[i]!));
-    idx.forEach((i, k) => (r[i] = rk[k]!));
-    return r;
+    return Uint32Array.from(idx).sort((a, b) => c[a]! - c[b]!);
   });
+  const rankA = new Float64Array(n);
+  const rankB = new Float64Array(n);
   const pv = square<number | null>(p, null);
   const sv = square<number | null>(p, null);
   const nv = square<number>(p, 0);
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) {
       const { x, y } = completePair(columns[i]!, columns[j]!);
-      const n = x.length;
       const r = pearson(x, y);
-      let s: number | null;
-      if (n === counts[i] && n === counts[j]) {
-        const pr = completePair(ranks[i]!, ranks[j]!);
-        s = pearson(pr.x, pr.y);
-      } else {
-        s = pearson(averageRanks(x), averageRanks(y));
-      }
+      rankWithin(columns[i]!, orders[i]!, columns[j]!, rankA);
+      rankWithin(columns[j]!, orders[j]!, columns[i]!, rankB);
+      // Both rank arrays are NaN exactly where either column lacks a value.
+      const ranks = completePair(rankA, rankB);
+      const s = pearson(ranks.x, ranks.y);
       for (const [a, b] of [[i, j], [j, i]] as const) {
         pv[a]![b] = r;
         sv[a]![b] = s;
-        nv[a]![b] = n;
+        nv[a]![b] = x.length;
       }
     }
   }
   return { pearson: { method: 'pearson', values: pv, n: nv }, spearman: { method: 'spearman', values: sv, n: nv } };
+}
+
+/**
+ * Average ranks (1..m) of `col` among the rows where `other` also has a value, written into
+ * `out` at those rows (other rows NaN); `order` is col's valued rows sorted by value.
+ */
+function rankWithin(col: Float64Array, order: Uint32Array, other: Float64Array, out: Float64Array): void {
+  out.fill(Number.NaN);
+  let rank = 0;
+  let k = 0;
+  while (k < order.length) {
+    // One run of equal values: count its rows that `other` keeps, then give them the run's mean rank.
+    const v = col[order[k]!]!;
+    let end = k;
+    let kept = 0;
+    while (end < order.length && col[order[end]!] === v) {
+      if (!Number.isNaN(other[order[end]!]!)) kept++;
+      end++;
+    }
+    const mean = rank + (kept + 1) / 2;
+    for (let q = k; q < end; q++) if (!Number.isNaN(other[order[q]!]!)) out[order[q]!] = mean;
+    rank += kept;
+    k = end;
+  }
 }
 
 function square<T>(p: number, fill: T): T[][] {

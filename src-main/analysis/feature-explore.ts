@@ -30,7 +30,7 @@ const DIFF_STORED: Readonly<Record<string, string>> = { tcp_rtt_ms: 'rtt_gradien
 /** Differences in the default set (the throughput pair; the rest can be picked). */
 const DEFAULT_DIFFS = ['bytes_per_second_diff', 'packets_per_second_diff'];
 
-/** Windows at or below which exploring inline takes well under 50 ms (measured: see explore-handlers). */
+/** Windows at or below which a run stays on the workbench's thread (~50 ms; measured in explore-handlers.ts). */
 export const INLINE_MAX_WINDOWS = 2_000;
 
 /** Which windows a source offers and how its gaps are read. */
@@ -78,7 +78,12 @@ export function buildFeatureTable(rows: readonly WindowValues[], shape: ExploreS
   const column = (c: string): Float64Array => {
     let col = raw.get(c);
     if (col === undefined) {
-      col = Float64Array.from(grid.rows, (r) => (r === null ? (shape.fillGaps && ZERO_WHEN_IDLE.includes(c) ? 0 : Number.NaN) : num(r[c])));
+      const idle = shape.fillGaps && ZERO_WHEN_IDLE.includes(c) ? 0 : Number.NaN;
+      col = new Float64Array(grid.rows.length);
+      for (let i = 0; i < col.length; i++) {
+        const r = grid.rows[i];
+        col[i] = r === null || r === undefined ? idle : num(r[c]);
+      }
       raw.set(c, col);
     }
     return col;
