@@ -88,19 +88,28 @@ test('features.explore on the Netflix capture: rates, correlations and PCA equal
   assert.equal(r.anomalies, null);
   assert.match(r.anomalyNote, /coloured by time only/);
 
-  // A stored detection colours the projection: flag the busiest second.
-  const busiest = first + bps.indexOf(Math.max(...bps));
-  const w = new Database(db);
-  w.prepare(`INSERT INTO anomalies (source_id, model_id, t, resolution, score, probability, severity, message, drivers, detected_at)
-             VALUES (?, 0, ?, 1, 0.8, 0.99, 'high', 'test flag', '[]', ?)`).run(sourceId, busiest, Date.now());
-  w.close();
+  // A stored detection colours the projection: anomalies.detect at 1 s stores its flags.
+  const detected = await value(api.call('anomalies.detect', { sourceId, resolution: 1, seed: 1, contamination: 0.1 }));
+  assert.ok(detected.anomalies.length > 0);
+  const flaggedT = new Set(detected.anomalies.map((a) => a.t));
   const flagged = await value(api.call('features.explore', { sourceId, resolution: 1 }));
-  t.diagnostic(`netflix again (warm): ${flagged.elapsedMs.toFixed(1)} ms`);
+  t.diagnostic(`netflix again (warm): ${flagged.elapsedMs.toFixed(1)} ms; ${detected.anomalies.length} windows flagged by the detector`);
   assert.ok(flagged.anomalies !== null);
-  assert.equal(flagged.anomalies.stored, 1);
-  const hits = flagged.pca!.projection.t.filter((_, k) => flagged.anomalies!.flagged[k]);
-  assert.deepEqual(hits, flagged.pca!.projection.t.includes(busiest) ? [busiest] : []);
-  assert.match(flagged.anomalyNote, /latest stored anomaly detection/);
+  assert.equal(flagged.anomalies.stored, detected.anomalies.length);
+  assert.equal(flagged.anomalies.modelId, null);
+  const proj = flagged.pca!.projection;
+  assert.equal(flagged.anomalies.flagged.length, proj.t.length);
+  proj.t.forEach((pt, k) => assert.equal(flagged.anomalies!.flagged[k], flaggedT.has(pt), `window ${pt}`));
+  const shown = flagged.anomalies.flagged.filter(Boolean).length;
+  t.diagnostic(`${shown} of ${proj.t.length} projected windows flagged`);
+  assert.ok(shown > 0, 'a flagged window among the projected ones');
+  assert.match(flagged.anomalyNote, new RegExp(`latest stored anomaly detection \\(fitted on the fly, ${detected.anomalies.length} flagged windows\\)`));
+  // At 10 s a point is flagged when its window holds a flagged second.
+  const coarse = await value(api.call('features.explore', { sourceId, resolution: 10 }));
+  const cp = coarse.pca?.projection;
+  if (cp !== undefined) {
+    cp.t.forEach((pt, k) => assert.equal(coarse.anomalies!.flagged[k], [...flaggedT].some((f) => f >= pt && f < pt + 10), `10 s window ${pt}`));
+  }
 
   // Asked-for features, a range and bad arguments named by field.
   const some = await value(api.call('features.explore', { sourceId, resolution: 1, from: first + 10, to: first + 40, features: ['packets_per_second', 'bif_mean'] }));
