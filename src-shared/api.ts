@@ -411,7 +411,13 @@ export interface Requests {
   'models.train': { req: TrainRequest; res: { jobId: string; modelId: number } };
   'models.rename': { req: { modelId: number; name: string }; res: ModelInfo };
   'models.remove': { req: { modelId: number }; res: null };
-  /** Actual vs predicted on a source (default: the one it trained on); predictions are stored. */
+  /**
+   * Actual vs predicted on a source (default: the one it trained on); predictions are stored.
+   * Without from/to: a source of at most 2 000 windows whole; a longer one from its test split
+   * (the model's training source: from the first test window on) or its last 15 % (another
+   * source), with the lookback's windows before as inputs; the horizon always follows the last
+   * actual window. `from: 0` reads every window.
+   */
   'models.forecast': { req: { modelId: number; sourceId?: number; from?: number; to?: number }; res: ForecastSeries };
   /** Writes the model folder (model, preprocessing.json, report.json) into a directory on the host. */
   'models.export': { req: { modelId: number; directory: string }; res: { path: string } };

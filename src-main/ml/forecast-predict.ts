@@ -7,10 +7,11 @@ import type Database from 'better-sqlite3';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
-import { featureMatrix, outputsToValues, scaledTarget, toGrid } from './forecast-dataset.js';
+import { featureMatrix, outputsToValues, scaledTarget, SPLIT, toGrid } from './forecast-dataset.js';
 import type { ForecastPreprocessing, Grid, RawSeries } from './forecast-dataset.js';
 import { predictWindows } from './forecast-model.js';
 import { loadLayersModel, readModelFolder } from './model-files.js';
+import { WindowsRepo } from '../store/windows-repo.js';
 import { readSourceSeries } from './source-series.js';
 import type { Tf } from './tf-backend.js';
 
@@ -100,4 +101,33 @@ export function predictLive(tf: Tf, m: LoadedModel, input: LiveInput): LiveOutpu
   if (n < m.prep.lookback) return { t: grid.t[n - 1] ?? null, actual: grid.columns.get(m.prep.target)?.[n - 1] ?? null, predictedNow: null, ahead: { t: [], predicted: [] } };
   const run = forecastGrid(tf, m, grid);
   return { t: run.t[n - 1] ?? null, actual: run.actual[n - 1] ?? null, predictedNow: run.predicted[n - 1] ?? null, ahead: run.ahead };
+}
+
+/** A source at most this many windows long is forecast whole by default. */
+export const WHOLE_SOURCE_WINDOWS = 2000;
+
+/**
+ * The range `models.forecast` shows when the request names none: what an analyst judging the
+ * model wants to see. A source of at most WHOLE_SOURCE_WINDOWS windows (at the model's
+ * resolution): all of it. A longer one: on the model's own training source, the test split
+ * (from its first window, with the lookback before it read as input only); on another source,
+ * its last 15 % (the test split's share). The H windows ahead follow the last actual either way.
+ * `report` is the model's report.json (resolution, lookback, split.valEnd). Returns the `from`
+ * to read from (epoch seconds), or {} for the whole source.
+ */
+export function defaultForecastRange(
+  db: Database.Database, sourceId: number, report: Readonly<Record<string, unknown>>, trainedOnThisSource: boolean,
+): { from?: number; to?: number } {
+  const res = Number(report['resolution']);
+  const lookback = Number(report['lookback']);
+  const split = report['split'] as { valEnd?: unknown } | undefined;
+  const valEnd = typeof split?.valEnd === 'number' ? split.valEnd : null;
+  if (!(res > 0) || !(lookback > 0)) return {};
+  const ext = new WindowsRepo(db).extent(sourceId, res);
+  if (ext === null) return {};
+  const n = Math.round((ext.last - ext.first) / res) + 1;
+  if (n <= WHOLE_SOURCE_WINDOWS) return {};
+  const inputs = lookback * res;
+  if (trainedOnThisSource && valEnd !== null && valEnd > ext.first && valEnd <= ext.last) return { from: Math.max(ext.first, valEnd - inputs) };
+  return { from: Math.max(ext.first, ext.last - (Math.ceil(n * (1 - SPLIT.train - SPLIT.validation)) - 1) * res - inputs) };
 }

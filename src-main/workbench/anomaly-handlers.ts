@@ -37,7 +37,8 @@ export function anomalyHandlers(ctx: WorkbenchContext, runner: AnomalyRunner, fo
       const m = ctx.models.get(modelId);
       if (m === undefined) return err({ code: 'not_found', message: `modelId: no model ${modelId}` });
       if (m.task !== 'forecast') return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is a ${m.task} model, not a forecast` });
-      const series = await forecast({ modelId, ...(sourceId === undefined ? {} : { sourceId }) });
+      // from 0: every window of the source (models.forecast's default range is the test split of a long source).
+      const series = await forecast({ modelId, from: 0, ...(sourceId === undefined ? {} : { sourceId }) });
       if (!series.ok) return series;
       const s = series.value;
       const found = residualAnomalies(s.actual, s.predicted, s.band, s.t);

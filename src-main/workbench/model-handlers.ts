@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AnomalyModelEvaluation, ClassifyEvaluation, ForecastEvaluation, ForecastSeries, ModelDetail, ModelInfo } from '../../src-shared/models-api.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
+import { defaultForecastRange } from '../ml/forecast-predict.js';
 import { readModelFolder } from '../ml/model-files.js';
 import { readAnomalyFolder } from '../ml/anomaly-model.js';
 import { checkClassifyFolder } from '../ml/classify-run.js';
@@ -84,7 +85,11 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       const sid = sourceId ?? m.value.sourceId;
       if (sid === null) return err({ code: 'invalid_argument', message: `sourceId: required (model ${modelId}'s training source is not in this workspace)` });
       if (ctx.sources.get(sid) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sid}` });
-      const run = await jobs.ml.forecast(ctx.workspace.path, m.value.dir, sid, from, to);
+      // No range named: the default an analyst expects (defaultForecastRange: whole when short, else the test split).
+      const range = from === undefined && to === undefined
+        ? defaultForecastRange(ctx.workspace.db, sid, ctx.models.detail(modelId)?.report ?? {}, sid === m.value.sourceId)
+        : { from, to };
+      const run = await jobs.ml.forecast(ctx.workspace.path, m.value.dir, sid, range.from, range.to);
       if (!run.ok) return run;
       const r = run.value;
       const report = ctx.models.detail(modelId)?.report ?? {};
