@@ -2,7 +2,8 @@
 // fresh workspace. The Netflix corpus capture is opened through the file input, the Explore view
 // shows its 1 s window features: the heat map has p × p cells, a hovered cell reads the value
 // features.explore answers over the WebSocket API, the Spearman toggle switches to Spearman's
-// values, and the downloaded CSVs (correlation, statistics) and PNG hold what the API says.
+// values, the downloaded CSVs (correlation, statistics) and PNG hold what the API says; after an
+// anomaly detection in the Overview the projection is coloured by the stored flags.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ function parseCsv(text: string): string[][] {
   return text.trimEnd().split('\n').map((l) => l.split(','));
 }
 
-test('explore the Netflix capture: heat map cells, hovered values equal the API, Spearman toggle, CSV and PNG exports', { skip, timeout: 90_000 }, async () => {
+test('explore the Netflix capture: heat map cells, hovered values equal the API, Spearman toggle, CSV and PNG exports, anomaly colours', { skip, timeout: 90_000 }, async () => {
   await journey(async (page, served) => {
     await page.getByTestId('empty-state').waitFor();
     await page.getByTestId('file-input').setInputFiles(join(corpusDir, 'pcap', 'ndpi__netflix.pcap'));
@@ -129,5 +130,31 @@ test('explore the Netflix capture: heat map cells, hovered values equal the API,
     assert.equal(await page.getByTestId('suggestion').count(), api.suggestions.drop.length);
     await page.getByTestId('explore-pca').scrollIntoViewIfNeeded();
     await screenshot(page, 'explore-2-pca');
+
+    // Detect anomalies in the Overview (flags are stored): back in Explore the projection is
+    // coloured by them, and the projection CSV carries the flag column.
+    await page.getByTestId('view-overview').click();
+    await page.getByTestId('anomaly-contamination').fill('0.1');
+    await page.getByTestId('detect-anomalies').click();
+    const flags = Number(await waitAttr(page, '[data-testid="anomalies-count"]', 'data-value', (v) => Number(v) > 0, 60_000));
+    await page.getByTestId('view-explore').click();
+    await page.getByTestId('explore-resolution').selectOption('1');
+    await waitAttr(page, '[data-testid="pca-scatter"]', 'data-colour', (v) => v === 'anomaly');
+    const coloured = await apiCall<FeatureExploreResult>(served.url, 'features.explore', { sourceId, resolution: 1 });
+    assert.ok(coloured.anomalies !== null && coloured.pca !== null);
+    assert.equal(coloured.anomalies.stored, flags);
+    assert.match(await page.getByTestId('anomaly-note').innerText(), new RegExp(`${flags} flagged windows\\): ${coloured.anomalies.flagged.filter(Boolean).length} of ${coloured.pca.projection.t.length}`));
+    const proj = parseCsv((await download(page, 'export-pca-csv')).bytes.toString('utf8'));
+    assert.deepEqual(proj[0], ['t', 'pc1', 'pc2', 'anomaly']);
+    assert.equal(proj.length - 1, coloured.pca.projection.t.length);
+    proj.slice(1).forEach((row, k) => {
+      assert.equal(Number(row[0]), coloured.pca!.projection.t[k]);
+      assert.equal(Number(row[1]), coloured.pca!.projection.pc1[k]);
+      assert.equal(row[3], coloured.anomalies!.flagged[k] === true ? '1' : '0');
+    });
+    const scatter = await download(page, 'export-scatter-png');
+    assert.equal(scatter.bytes.readUInt32BE(16), 2 * Number(await page.getByTestId('pca-scatter').getAttribute('width')));
+    await page.getByTestId('explore-pca').scrollIntoViewIfNeeded();
+    await screenshot(page, 'explore-3-anomaly');
   });
 });
