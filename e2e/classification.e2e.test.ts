@@ -2,7 +2,8 @@
 // serve` on a fresh workspace. The corpus's Netflix capture is opened through the file input;
 // a label rule is added in the Classification view (a bad pattern first, refused at the field),
 // and the flows table's label filter and chips are checked against the workspace file read
-// independently; a label CSV is uploaded and imported, and a label is set from the flow detail.
+// independently; a label CSV is uploaded and imported, and a label is set from the flow detail;
+// a classifier is trained on two captures and its figures are the ones the workspace stored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import type { ClassifyEvaluation } from '../src-shared/models-api.js';
 import { corpusDir } from '../test/corpus-paths.js';
 import { browserSkipReason, journey, screenshot, waitAttr, type Served } from './harness.js';
 
 const skip = browserSkipReason() ?? false;
 /** 65 flows: TLS with Netflix SNIs, DNS, HTTP. */
 const NETFLIX = join(corpusDir, 'pcap', 'ndpi__netflix.pcap');
+/** 38 flows, mostly DNS and services on their standard ports: the second file of the grouped split. */
+const SERVICES = join(corpusDir, 'pcap', 'zeek__var-services-std-ports.pcap');
 
 /** One row of the workspace file the server writes (a second, independent reader). */
 function sqlRow<T>(served: Served, query: string, ...args: unknown[]): T | undefined {
@@ -174,4 +178,94 @@ test('a label CSV uploaded in the Classification view labels the flows it names;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('a classifier trained in the Classification view shows the figures the workspace stored; applied, it labels the flows the rules left unknown', { skip, timeout: 180_000 }, async () => {
+  await journey(async (page, served) => {
+    await page.getByTestId('empty-state').waitFor();
+    await page.getByTestId('file-input').setInputFiles([NETFLIX, SERVICES]);
+    await page.locator('[data-testid="source-item"][data-status="complete"]').nth(1).waitFor({ timeout: 60_000 });
+    const netflix = page.locator('[data-testid="source-item"]', { hasText: 'ndpi__netflix' });
+    const sourceId = Number(await netflix.getAttribute('data-source-id'));
+    await netflix.click();
+    await page.locator(`[data-testid="source-item"][data-source-id="${sourceId}"][aria-selected="true"]`).waitFor();
+    // Before any model, some flows (not all) are unknown to the rules.
+    const flows = sqlCount(served, 'SELECT count(*) AS n FROM flows WHERE source_id = ?', sourceId);
+    await page.getByTestId('view-flows').click();
+    await waitAttr(page, '[data-testid="flows-total"]', 'data-value', (v) => v === String(flows));
+    await page.getByTestId('flow-filter-label').selectOption('unknown');
+    const unknown = Number(await waitAttr(page, '[data-testid="flows-total"]', 'data-value', (v) => v !== '' && Number(v) > 0 && Number(v) < flows));
+
+    await page.getByTestId('view-classification').click();
+    const options = page.getByTestId('classify-source-option');
+    await options.nth(1).waitFor();
+    for (let i = 0; i < (await options.count()); i++) await options.nth(i).locator('input').check();
+    await page.getByTestId('classify-epochs').fill('5');
+    await page.getByTestId('classify-train').click();
+    const modelId = Number(await waitAttr(page, '[data-testid="classify-progress"]', 'data-model-id', (v) => v !== ''));
+    await waitAttr(page, '[data-testid="classify-progress"]', 'data-phase', (v) => v === 'done' || v === 'failed', 150_000);
+    assert.equal(await page.getByTestId('classify-progress').getAttribute('data-phase'), 'done');
+    // Progress was reported: the furthest epoch is within the run's planned epochs.
+    const epoch = Number(await page.getByTestId('classify-progress').getAttribute('data-epoch'));
+    const epochs = Number(await page.getByTestId('classify-progress').getAttribute('data-epochs'));
+    assert.ok(epoch > 0 && epoch <= epochs, `epoch ${epoch} of ${epochs}`);
+
+    // The figures shown are the stored report's (exact numbers on the data attributes).
+    const metrics = page.getByTestId('classify-metrics');
+    await metrics.waitFor({ timeout: 30_000 });
+    const stored = sqlRow<{ report: string }>(served, 'SELECT report FROM models WHERE id = ?', modelId);
+    assert.ok(stored !== undefined);
+    const e = (JSON.parse(stored.report) as { evaluation: ClassifyEvaluation }).evaluation;
+    assert.equal(e.folds, 2, 'one fold per source file');
+    const attr = async (a: string): Promise<string> => (await metrics.getAttribute(`data-${a}`)) ?? '';
+    assert.deepEqual(
+      [await attr('flows'), await attr('folds'), await attr('macro-f1'), await attr('accuracy'), await attr('rules-baseline')],
+      [String(e.flows), String(e.folds), String(e.macroF1), String(e.accuracy), String(e.rulesBaselineMacroF1)],
+    );
+    const rows = page.getByTestId('class-row');
+    const shown = e.perClass.filter((c) => c.support > 0);
+    assert.equal(await rows.count(), shown.length);
+    for (const c of shown) {
+      const row = page.locator(`[data-testid="class-row"][data-label="${c.label}"]`);
+      assert.deepEqual(
+        await Promise.all(['support', 'precision', 'recall', 'f1'].map((a) => row.getAttribute(`data-${a}`))),
+        [String(c.support), String(c.precision), String(c.recall), String(c.f1)],
+      );
+    }
+    const cells = page.getByTestId('confusion-cell');
+    let total = 0;
+    for (let i = 0; i < (await cells.count()); i++) {
+      const cell = cells.nth(i);
+      const t = e.classes.indexOf((await cell.getAttribute('data-truth')) ?? '');
+      const p = e.classes.indexOf((await cell.getAttribute('data-predicted')) ?? '');
+      const n = Number(await cell.getAttribute('data-count'));
+      assert.equal(n, e.confusion[t]?.[p], `confusion ${t} ${p}`);
+      total += n;
+    }
+    assert.equal(total, e.flows, 'every evaluated flow is in one cell');
+    const bars = page.getByTestId('importance-bar');
+    assert.equal(await bars.count(), Math.min(20, e.importance.length));
+    assert.equal(await bars.first().getAttribute('data-feature'), e.importance[0]?.feature);
+    assert.equal(Number(await bars.first().getAttribute('data-drop')), e.importance[0]?.drop);
+    await screenshot(page, 'classification-trained');
+
+    // Apply to the selected source: every flow gets a stored model label; the unknown ones show it.
+    await page.getByTestId('classify-apply').click();
+    await waitAttr(page, '[data-testid="classify-applied"]', 'data-flows', (v) => v === String(flows), 60_000);
+    assert.equal(sqlCount(served, "SELECT count(*) AS n FROM flow_labels l JOIN flows f ON f.id = l.flow_id WHERE f.source_id = ? AND l.source = 'model' AND l.model_id = ?", sourceId, modelId), flows);
+    await flowsWithLabel(page, 'unknown', 0);
+    await page.getByTestId('flow-filter-label').selectOption('');
+    await waitAttr(page, '[data-testid="flows-total"]', 'data-value', (v) => v === String(flows));
+    const modelChips = page.locator('[data-testid="flow-row"] [data-testid="flow-label"][data-source="model"]');
+    await modelChips.first().waitFor();
+    assert.equal(await modelChips.count(), unknown);
+    const chipRow = page.locator('[data-testid="flow-row"]:has([data-testid="flow-label"][data-source="model"])').first();
+    const flowId = Number(await chipRow.getAttribute('data-id'));
+    const label = sqlRow<{ label: string; confidence: number }>(served, "SELECT label, confidence FROM flow_labels WHERE flow_id = ? AND source = 'model'", flowId);
+    assert.deepEqual(
+      [await modelChips.first().getAttribute('data-label'), Number(await modelChips.first().getAttribute('data-confidence'))],
+      [label?.label, label?.confidence],
+    );
+    await screenshot(page, 'classification-applied');
+  });
 });

@@ -107,7 +107,12 @@ export const useClassification = create<ClassificationState>()((set, get) => ({
     set((s) => ({ starting: false, applied: null, run: { jobId, modelId, last: s.run?.jobId === jobId ? s.run.last : null } }));
   },
   onEpoch: (e) =>
-    set((s) => (s.run !== null && s.run.jobId !== e.jobId ? s : { run: { jobId: e.jobId, modelId: e.modelId, last: e } })),
+    set((s) => {
+      if (s.run !== null && s.run.jobId !== e.jobId) return s;
+      // The furthest epoch reported is the progress (reports may arrive out of order).
+      const last = s.run?.last !== null && s.run?.last !== undefined && s.run.last.epoch > e.epoch ? s.run.last : e;
+      return { run: { jobId: e.jobId, modelId: e.modelId, last } };
+    }),
   apply: async (modelId, sourceId) => {
     set({ applying: true });
     const r = await call('flows.classify', { modelId, sourceId });
