@@ -66,6 +66,13 @@ export interface ForecastTrainRequest {
   readonly from?: number;
   readonly to?: number;
   readonly seed?: number;
+  /**
+   * Input metrics besides the target (window metrics, the flight metrics bif_mean, bif_max,
+   * rtt_gradient, bif_gradient, or a series' named values); each also gives its first
+   * difference. Default: every metric with values, the flight metrics only where the source's
+   * TCP carries non-zero bytes in flight.
+   */
+  readonly features?: readonly string[];
 }
 
 /**

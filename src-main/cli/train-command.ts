@@ -33,6 +33,8 @@ Options:
   --resolution S     forecast, anomaly: window resolution in seconds (default: from the data)
   --lookback L       forecast: input windows (default: from the data's length, at most 24)
   --horizon H        forecast: windows predicted ahead (default: from the data, at most 5)
+  --features A,B…    forecast: input metrics besides the target, e.g. bif_mean,bif_max,rtt_gradient
+                     (default: every metric with values; bytes in flight where TCP has them)
   --epochs E         forecast, classify: most epochs (default: from the data / 30)
   --contamination C  anomaly: share of training windows flagged, in (0, 0.5] (default 0.05)
   --from T, --to T   forecast, anomaly: train on [from, to) only (epoch seconds)
@@ -58,7 +60,7 @@ const INT_OPTIONS = ['resolution', 'lookback', 'horizon', 'epochs', 'seed'] as c
 async function runTrain(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseOptions(args, {
     task: { type: 'string' }, db: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, source: { type: 'string' },
-    contamination: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+    contamination: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, features: { type: 'string' },
     json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
   });
@@ -106,6 +108,7 @@ async function runTrain(args: readonly string[], io: CliIo): Promise<number> {
     const db = ws.value.db;
     const models = new ModelsRepo(db);
     const target = typeof values['target'] === 'string' ? values['target'] : undefined;
+    const features = typeof values['features'] === 'string' ? values['features'].split(',').map((f) => f.trim()).filter((f) => f !== '') : undefined;
     for (const id of sourceIds) {
       if (db.prepare('SELECT 1 FROM sources WHERE id = ?').get(id) === undefined) {
         io.err(`flowbench: --source: no source ${id} in ${ws.value.path}\n`);
@@ -124,6 +127,7 @@ async function runTrain(args: readonly string[], io: CliIo): Promise<number> {
       ...(ints.resolution === undefined ? {} : { resolution: ints.resolution }), ...(ints.lookback === undefined ? {} : { lookback: ints.lookback }),
       ...(ints.horizon === undefined ? {} : { horizon: ints.horizon }), ...(ints.epochs === undefined ? {} : { epochs: ints.epochs }),
       ...(ints.seed === undefined ? {} : { seed: ints.seed }), ...(extra.from === undefined ? {} : { from: extra.from }), ...(extra.to === undefined ? {} : { to: extra.to }),
+      ...(features === undefined ? {} : { features }),
     }, {
       onStart: (s) => io.err(`train: source ${sourceId}, ${s.target} at ${s.resolution} s, ${s.trainSamples} training samples, up to ${s.epochs} epochs, backend ${s.backend}\n`),
       onEpoch: (e) => io.err(

@@ -32,8 +32,8 @@ export const SPLIT = { train: 0.7, validation: 0.15 } as const;
 const ZERO_WHEN_EMPTY = new Set([
   'packets', 'bytes', 'captured_bytes', 'bytes_per_second', 'packets_per_second', 'active_connections', 'new_connections',
 ]);
-/** Bounded or ratio metrics that are not log-transformed. */
-const NO_LOG = new Set(['tcp_percent', 'udp_percent', 'icmp_percent', 'avg_packet_size']);
+/** Bounded or ratio metrics that are not log-transformed (gradients are signed: never). */
+const NO_LOG = new Set(['tcp_percent', 'udp_percent', 'icmp_percent', 'avg_packet_size', 'rtt_gradient', 'bif_gradient']);
 
 /** A source's windows as read from the store: window starts and values per metric (null: none). */
 export interface RawSeries {
@@ -92,6 +92,8 @@ export interface DatasetOptions {
   readonly lookback?: number;
   readonly horizon?: number;
   readonly extractor: string;
+  /** Metrics asked for by name: an error, not a silent skip, when one is unusable. */
+  readonly required?: readonly string[];
 }
 
 /** Split boundaries as grid indices: train rows are [0, trainEnd), validation [trainEnd, valEnd). */
@@ -104,7 +106,8 @@ export interface SplitIndex {
 /** Fill rule of a metric for a source kind. */
 export function fillRule(kind: RawSeries['kind'], metric: string): FillRule {
   if (kind === 'series') return 'ffill';
-  return ZERO_WHEN_EMPTY.has(metric) || metric.startsWith('plen_') || /_(packets|bytes)$/.test(metric) ? 'zero' : 'ffill';
+  // A gradient of an empty window is "no change", not the last change carried on.
+  return ZERO_WHEN_EMPTY.has(metric) || metric.startsWith('plen_') || /_(packets|bytes|gradient)$/.test(metric) ? 'zero' : 'ffill';
 }
 
 /** Puts the windows on a regular grid and fills missing windows (module comment). */
@@ -194,7 +197,12 @@ export function fitPreprocessing(grid: Grid, opts: DatasetOptions): ForecastPrep
     if (col === undefined) continue;
     const train = col.subarray(0, split.trainEnd);
     if (metric === opts.target && train.some((v) => Number.isNaN(v))) throw new Error(`target: ${metric} has no value in the training range`);
-    if (metric !== opts.target && (train.some((v) => Number.isNaN(v)) || isConstant(train))) continue;
+    if (metric !== opts.target && (train.some((v) => Number.isNaN(v)) || isConstant(train))) {
+      if (opts.required?.includes(metric)) {
+        throw new Error(`features: ${metric} is ${train.some((v) => Number.isNaN(v)) ? 'missing' : 'constant'} over the training windows, so it cannot be an input`);
+      }
+      continue;
+    }
     const log1p = !NO_LOG.has(metric) && train.every((v) => v >= 0);
     const valueScaler = fitScaler(train, log1p);
     features.push({ name: metric, kind: 'value', metric, log1p, scaler: valueScaler });

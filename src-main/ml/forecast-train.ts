@@ -38,6 +38,8 @@ export interface ForecastTrainSpec {
   readonly to?: number;
   readonly seed?: number;
   readonly units?: number;
+  /** Input metrics besides the target (default: source-series' choice). */
+  readonly features?: readonly string[];
 }
 
 /** Callbacks of a run. */
@@ -66,6 +68,7 @@ export async function runForecastTraining(db: Database.Database, spec: ForecastT
   const series = readSourceSeries(db, spec.sourceId, {
     ...(spec.resolution === undefined ? {} : { resolution: spec.resolution }), ...(spec.target === undefined ? {} : { target: spec.target }),
     ...(spec.from === undefined ? {} : { from: spec.from }), ...(spec.to === undefined ? {} : { to: spec.to }),
+    ...(spec.features === undefined ? {} : { inputs: spec.features }),
   });
   if (!series.ok) return series;
   const { source, raw, target } = series.value;
@@ -73,7 +76,7 @@ export async function runForecastTraining(db: Database.Database, spec: ForecastT
   let prep: ForecastPreprocessing;
   try {
     prep = fitPreprocessing(grid, {
-      target, kind: raw.kind, extractor: ANALYZER_VERSION,
+      target, kind: raw.kind, extractor: ANALYZER_VERSION, ...(spec.features === undefined ? {} : { required: spec.features }),
       ...(spec.lookback === undefined ? {} : { lookback: spec.lookback }), ...(spec.horizon === undefined ? {} : { horizon: spec.horizon }),
     });
   } catch (e) {

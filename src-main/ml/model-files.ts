@@ -149,6 +149,23 @@ export function checkPreprocessing(o: Record<string, unknown>, path: string): Re
     if ((f.kind === 'value' || f.kind === 'diff') && typeof f.metric !== 'string') return bad(`features[${i}].metric`, 'must name a window metric');
     if (typeof f.log1p !== 'boolean' || !isScaler(f.scaler)) return bad(`features[${i}]`, 'log1p and scaler are required');
   }
+  // Each input is named for what it is, once; a difference follows its metric's value; every
+  // metric has a fill rule. (Flight metrics — bif_mean, bif_max, rtt_gradient, bif_gradient —
+  // are metrics like any other here.)
+  const fill = o['fill'];
+  const seen = new Set<string>();
+  for (let i = 0; i < fs.length; i++) {
+    const f = fs[i] as InputFeature;
+    const expected = f.kind === 'value' ? f.metric : f.kind === 'diff' ? `d_${String(f.metric)}` : f.kind === 'tod_sin' ? 'time_of_day_sin' : 'time_of_day_cos';
+    if (f.name !== expected) return bad(`features[${i}].name`, `a ${f.kind} input of ${String(f.metric)} is named ${String(expected)}, got ${show(f.name)}`);
+    if (seen.has(f.name)) return bad(`features[${i}].name`, `${f.name} is listed twice`);
+    seen.add(f.name);
+    if (f.kind === 'diff' && !seen.has(String(f.metric))) return bad(`features[${i}]`, `the difference of ${String(f.metric)} must follow its value input`);
+    if (f.metric !== null && f.kind === 'value') {
+      const rule = typeof fill === 'object' && fill !== null ? (fill as Record<string, unknown>)[f.metric] : undefined;
+      if (rule !== 'zero' && rule !== 'ffill') return bad(`fill.${f.metric}`, `must be "zero" or "ffill", got ${show(rule)}`);
+    }
+  }
   const first = fs[0] as InputFeature;
   if (first.kind !== 'value' || first.metric !== o['target']) return bad('features[0]', `must be the target ${String(o['target'])} itself`);
   const season = o['seasonWindows'];

@@ -4,7 +4,7 @@
  * finest), the default target, and the metric columns as a RawSeries.
  */
 import type Database from 'better-sqlite3';
-import { WINDOW_METRICS } from '../../src-shared/window-metrics.js';
+import { FLIGHT_METRICS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { SourcesRepo } from '../store/sources-repo.js';
@@ -28,7 +28,7 @@ export interface SourceSeries {
 export function readSourceSeries(
   db: Database.Database,
   sourceId: number,
-  opts: { resolution?: number; target?: string; from?: number; to?: number; metrics?: readonly string[] } = {},
+  opts: { resolution?: number; target?: string; from?: number; to?: number; metrics?: readonly string[]; inputs?: readonly string[] } = {},
 ): Result<SourceSeries> {
   const source = new SourcesRepo(db).get(sourceId);
   if (source === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
@@ -46,18 +46,37 @@ export function readSourceSeries(
   }
   const extras = windows.valueNames(sourceId);
   const rows = windows.page(sourceId, resolution, { ...(opts.from === undefined ? {} : { from: opts.from }), ...(opts.to === undefined ? {} : { to: opts.to }) });
-  const candidates = opts.metrics ?? [...WINDOW_METRICS, ...extras];
+  const known = [...WINDOW_METRICS, ...FLIGHT_METRICS, ...extras];
+  for (const [i, m] of (opts.inputs ?? []).entries()) {
+    if (!known.includes(m)) return err({ code: 'invalid_argument', message: `features[${i}]: ${m} is not a metric of source ${sourceId} (it has: ${known.join(', ')})` });
+  }
+  const hasDefault = rows.some((r) => typeof r[DEFAULT_TARGET] === 'number');
+  const defaultTarget = hasDefault || extras.length !== 1 ? DEFAULT_TARGET : (extras[0] ?? DEFAULT_TARGET);
+  const explicit = opts.metrics ?? (opts.inputs === undefined ? undefined : [...new Set([opts.target ?? defaultTarget, ...opts.inputs])]);
+  const candidates = explicit ?? known;
   const columns: Record<string, (number | null)[]> = {};
   for (const m of candidates) {
     const col = rows.map((r) => (typeof r[m] === 'number' ? (r[m] as number) : null));
-    if (opts.metrics !== undefined || col.some((v) => v !== null)) columns[m] = col;
+    // By default a flight metric is an input only where the source's TCP has non-zero bytes in flight.
+    const flight = (FLIGHT_METRICS as readonly string[]).includes(m);
+    if (explicit !== undefined || ((!flight || hasBytesInFlight(rows)) && col.some((v) => v !== null))) columns[m] = col;
   }
-  const target = opts.target ?? (columns[DEFAULT_TARGET] !== undefined ? DEFAULT_TARGET : extras.length === 1 ? (extras[0] ?? DEFAULT_TARGET) : DEFAULT_TARGET);
+  for (const [i, m] of (opts.inputs ?? []).entries()) {
+    if (m !== (opts.target ?? defaultTarget) && !(columns[m] ?? []).some((v) => v !== null)) {
+      const why = (FLIGHT_METRICS as readonly string[]).includes(m) ? ' (no TCP data segments in range)' : '';
+      return err({ code: 'invalid_argument', message: `features[${i}]: source ${sourceId} has no values of ${m}${why}` });
+    }
+  }
+  const target = opts.target ?? defaultTarget;
   if (columns[target] === undefined) {
     const known = Object.keys(columns);
     return err({ code: 'invalid_argument', message: `target: source ${sourceId} has no values of ${target} (it has: ${known.join(', ') || 'none'})` });
   }
   return ok({ source, raw: { kind: source.kind, resolution, t: rows.map((r) => r.t), columns }, target });
+}
+
+function hasBytesInFlight(rows: readonly Record<string, unknown>[]): boolean {
+  return rows.some((r) => typeof r['bif_max'] === 'number' && r['bif_max'] > 0);
 }
 
 function pickResolution(windows: WindowsRepo, sourceId: number, stored: readonly number[]): number {

@@ -391,7 +391,7 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     const task = oneOf(o, 'task', ['forecast', 'anomaly', 'classify'] as const);
     if (task === 'anomaly') return ok(anomalyTrain(o));
     if (task === 'classify') return ok(classifyTrain(o));
-    only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed']);
+    only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features']);
     const name = optName(o);
     const target = optText(o, 'target');
     if (target !== undefined && !/^[a-z][a-z0-9_]{0,127}$/.test(target)) fail('target', `must be a metric name, got ${show(target)}`);
@@ -400,7 +400,15 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     const horizon = optInt(o, 'horizon', 1, 256);
     const epochs = optInt(o, 'epochs', 1, 1000);
     const seed = optInt(o, 'seed', 0, 2 ** 31 - 1);
+    const features = o['features'];
+    if (features !== undefined) {
+      if (!Array.isArray(features) || features.length > 64) fail('features', 'must be a list of at most 64 metric names');
+      (features as unknown[]).forEach((f, i) => {
+        if (typeof f !== 'string' || !/^[a-z][a-z0-9_]{0,127}$/.test(f)) fail(`features[${i}]`, `must be a metric name, got ${show(f)}`);
+      });
+    }
     return ok({
+      ...(features === undefined ? {} : { features: features as string[] }),
       task: 'forecast' as const, sourceId: sourceId(o), ...range(o),
       ...(name === undefined ? {} : { name }), ...(target === undefined ? {} : { target }),
       ...(resolution === undefined ? {} : { resolution }), ...(lookback === undefined ? {} : { lookback }),
