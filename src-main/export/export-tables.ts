@@ -1,15 +1,15 @@
 /**
  * What each exportable table is: its columns with one storage type each (the same snake_case
  * names as SQLite and `flowbench query`), the column its date partition comes from, and the
- * keyset it is read in. Predictions are the `predictions` table (migration 3). Anomalies have
- * no stored table: detection runs on demand (`anomalies.detect`), so they are not listed here.
+ * keyset it is read in. Predictions are the `predictions` table (migration 3); anomalies are
+ * the `anomalies` table (migration 7): the flags of the latest detection per source and model.
  */
 import { FLOW_COLUMNS } from '../store/flows-repo.js';
 import { WINDOW_VALUE_COLUMNS } from '../store/window-columns.js';
 import { FLIGHT_METRICS, WINDOW_METRICS } from '../../src-shared/window-metrics.js';
 
 /** Tables that export. */
-export const EXPORT_TABLES = ['windows', 'flows', 'conversations', 'predictions'] as const;
+export const EXPORT_TABLES = ['windows', 'flows', 'conversations', 'predictions', 'anomalies'] as const;
 /** An exportable table. */
 export type ExportTable = (typeof EXPORT_TABLES)[number];
 
@@ -124,6 +124,27 @@ const PREDICTIONS: TableSpec = {
   timeOrdered: false,
 };
 
+const ANOMALIES: TableSpec = {
+  table: 'anomalies',
+  columns: [
+    col('source_id', 'int64'),
+    col('model_id', 'int64'),
+    col('t', 'double'),
+    col('resolution', 'double'),
+    col('score', 'double'),
+    col('probability', 'double'),
+    col('severity', 'string'),
+    col('message', 'string'),
+    col('drivers', 'json'),
+    col('detected_at', 'int64'),
+  ],
+  timeColumn: 't',
+  // The primary key (source_id, model_id, t) with the source fixed: unique and index-ordered.
+  keyset: ['model_id', 't'],
+  // Each model's flags start again at its first t.
+  timeOrdered: false,
+};
+
 /** The spec of a table. */
 export function tableSpec(table: ExportTable): TableSpec {
   switch (table) {
@@ -131,5 +152,6 @@ export function tableSpec(table: ExportTable): TableSpec {
     case 'flows': return FLOWS;
     case 'conversations': return CONVERSATIONS;
     case 'predictions': return PREDICTIONS;
+    case 'anomalies': return ANOMALIES;
   }
 }

@@ -133,7 +133,7 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
     'flows.classify': async ({ modelId, sourceId }) => {
       const m = ready(modelId);
       if (!m.ok) return m;
-      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is a ${m.value.task} model, not a classify model` });
+      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is a${m.value.task === 'anomaly' ? 'n' : ''} ${m.value.task} model, not a classify model` });
       if (ctx.sources.get(sourceId) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
       const started = performance.now();
       const r = await jobs.ml.classify(m.value.dir, { source: { workspacePath: ctx.workspace.path, sourceId } });
@@ -155,7 +155,7 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       }
       const m = ready(id);
       if (!m.ok) return m;
-      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${id} is a ${m.value.task} model, not a classify model` });
+      if (m.value.task !== 'classify') return err({ code: 'invalid_argument', message: `modelId: model ${id} is a${m.value.task === 'anomaly' ? 'n' : ''} ${m.value.task} model, not a classify model` });
       const r = await jobs.ml.classify(m.value.dir, { flows });
       if (!r.ok) return err({ ...r.error, message: `modelId: ${r.error.message}` });
       const { labels, confidence } = r.value;

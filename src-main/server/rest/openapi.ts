@@ -3,10 +3,12 @@
  * Hand-written; rest-api.test.ts checks that every route is documented and every documented
  * operation answers.
  */
+import { TRAFFIC_CLASSES } from '../../../src-shared/classify-api.js';
 import { WINDOW_ROW_COLUMNS } from '../../store/window-rows.js';
 import { EXPORT_FORMATS, EXPORT_TABLES } from '../../export/export-tables.js';
 
 const json = (schema: unknown): unknown => ({ 'application/json': { schema } });
+const STATS = { type: 'object', properties: { min: { type: 'number' }, mean: { type: 'number' }, max: { type: 'number' }, std: { type: 'number' } }, description: 'min, mean, max, std; omitted = zeros' };
 const ref = (name: string): unknown => ({ $ref: `#/components/schemas/${name}` });
 const error = (description: string): unknown => ({ description, content: json(ref('Error')) });
 const idParam = (description: string, schema: unknown): unknown => ({ name: 'id', in: 'path', required: true, description, schema });
@@ -100,22 +102,24 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/train': {
       post: {
-        summary: 'Train a model on a source (task forecast); progress at /api/jobs/{jobId}',
-        requestBody: {
-          required: true,
-          content: json({
-            type: 'object', required: ['task', 'source'], additionalProperties: false,
-            properties: {
-              model_name: { type: 'string' }, task: { type: 'string', enum: ['forecast'] }, source: { type: 'integer', minimum: 1 },
-              target: { type: 'string', description: 'Window metric, default bytes_per_second' }, resolution: { type: 'integer' },
-              lookback: { type: 'integer' }, horizon: { type: 'integer' }, epochs: { type: 'integer' },
-              from: { type: 'number' }, to: { type: 'number' }, seed: { type: 'integer' },
-            },
-          }),
-        },
+        summary: 'Train a model (task forecast, anomaly or classify) on a source, several sources (classify) or a metrics_file on the server; progress at /api/jobs/{jobId}',
+        requestBody: { required: true, content: json(ref('TrainRequest')) },
         responses: {
-          '202': { description: 'Training started', content: json({ type: 'object', properties: { jobId: { type: 'string' }, modelId: { type: 'integer' }, job: { type: 'string' } } }) },
-          '404': error('No such source'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+          '202': {
+            description: 'Training started',
+            content: json({ type: 'object', properties: { jobId: { type: 'string' }, modelId: { type: 'integer' }, sourceIds: { type: 'array', items: { type: 'integer' } }, job: { type: 'string' } } }),
+          },
+          '404': error('No such source, or no such metrics_file'), '413': error('Body over 1 MiB'), '415': error('Not application/json'), ...errors,
+        },
+      },
+    },
+    '/traffic/classify': {
+      post: {
+        summary: 'Traffic class of one flow (flow) or a batch (flows) from behaviour alone, by a classify model (default: the newest ready one)',
+        requestBody: { required: true, content: json(ref('ClassifyRequest')) },
+        responses: {
+          '200': { description: 'flow: { model, label, confidence }; flows: { model, predictions: [{ label, confidence }] } in request order', content: json(ref('ClassifyResult')) },
+          '404': error('No such model, or no ready classify model'), '413': error('Body over 64 MiB'), '415': error('Not application/json'), ...errors,
         },
       },
     },
@@ -131,7 +135,7 @@ export const OPENAPI_DOCUMENT = {
     },
     '/api/anomalies/detect': {
       post: {
-        summary: 'Anomalous windows of a source: Isolation Forest over its windows, or with `model` the forecast-residual anomalies of that forecast model',
+        summary: 'Anomalous windows of a source (or a metrics_file on the server): Isolation Forest over its windows, an anomaly model\'s flags with `model`, or a forecast model\'s residual anomalies; isolation_forest flags are stored (export table anomalies)',
         requestBody: { required: true, content: json(ref('AnomalyRequest')) },
         responses: {
           '200': { description: 'Flagged windows (kind tells which detector)', content: json(ref('AnomalyResult')) },
@@ -186,21 +190,22 @@ export const OPENAPI_DOCUMENT = {
         properties: Object.fromEntries(WINDOW_ROW_COLUMNS.map((c) => [c, { type: 'number', nullable: c !== 't' }])),
       },
       AnomalyRequest: {
-        type: 'object', required: ['source'], additionalProperties: false,
+        type: 'object', additionalProperties: false, description: 'Give source or metrics_file',
         properties: {
           source: { type: 'integer', minimum: 1 },
+          metrics_file: { type: 'string', description: 'Absolute path on the server of a CSV/JSONL window series; imported as a series source first (the same source when opened before)' },
           resolution: { type: 'number', exclusiveMinimum: 0, maximum: 86400, description: "Window seconds (default: a series' own step, else the finest stored resolution with at most 20 000 windows)" },
           contamination: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'Share of windows flagged (default 0.05)' },
           from: { type: 'number', description: 'Epoch seconds' }, to: { type: 'number', description: 'Epoch seconds' },
           seed: { type: 'integer', minimum: 0 },
-          model: { type: 'integer', minimum: 1, description: 'A forecast model id: answer its residual anomalies instead (no other field but source)' },
+          model: { type: 'integer', minimum: 1, description: 'An anomaly model id: its flags (from/to allowed; resolution, contamination, seed come from the model); or a forecast model id: its residual anomalies (no other field but source)' },
         },
       },
       AnomalyResult: {
         type: 'object', required: ['kind', 'sourceId', 'anomalies'],
         properties: {
           kind: { type: 'string', enum: ['isolation_forest', 'forecast_residual'] },
-          sourceId: { type: 'integer' }, modelId: { type: 'integer', description: 'forecast_residual only' },
+          sourceId: { type: 'integer' }, modelId: { type: 'integer', nullable: true, description: 'The anomaly or forecast model (null: a forest fitted on the fly)' },
           resolution: { type: 'number' }, contamination: { type: 'number' }, threshold: { type: 'number' }, windows: { type: 'integer' },
           from: { type: 'number', nullable: true }, to: { type: 'number', nullable: true }, elapsedMs: { type: 'number' },
           band: { type: 'object', properties: { low: { type: 'number' }, high: { type: 'number' } }, description: 'forecast_residual only' },
@@ -226,6 +231,55 @@ export const OPENAPI_DOCUMENT = {
                 direction: { type: 'string', enum: ['above', 'below'] }, excess: { type: 'number', description: 'forecast_residual: band widths outside' },
               },
             },
+          },
+        },
+      },
+      TrainRequest: {
+        type: 'object', required: ['task'], additionalProperties: false, description: 'Give exactly one of source, sources (classify) or metrics_file',
+        properties: {
+          model_name: { type: 'string' }, task: { type: 'string', enum: ['forecast', 'anomaly', 'classify'] },
+          source: { type: 'integer', minimum: 1 },
+          sources: { type: 'array', items: { type: 'integer', minimum: 1 }, description: 'classify: training sources (the groups of the split by file)' },
+          metrics_file: { type: 'string', description: 'Absolute path on the server of a CSV/JSONL window series, imported as a series source first' },
+          target: { type: 'string', description: 'forecast: window metric, default bytes_per_second' }, resolution: { type: 'integer', description: 'forecast, anomaly' },
+          lookback: { type: 'integer', description: 'forecast' }, horizon: { type: 'integer', description: 'forecast' }, epochs: { type: 'integer', description: 'forecast, classify' },
+          contamination: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'anomaly: share of training windows flagged (default 0.05)' },
+          from: { type: 'number', description: 'forecast, anomaly' }, to: { type: 'number', description: 'forecast, anomaly' }, seed: { type: 'integer' },
+        },
+      },
+      FlowBehaviour: {
+        type: 'object', required: ['proto', 'duration', 'fwd_packets', 'bwd_packets', 'fwd_bytes', 'bwd_bytes', 'early_packets'], additionalProperties: false,
+        description: 'A flow as the classifier sees it: statistics and first packets, never addresses, ports or names (those fields are refused). Same names as the flows export.',
+        properties: {
+          proto: { type: 'integer', minimum: 0, maximum: 255, description: 'IP protocol (6 TCP, 17 UDP)' }, duration: { type: 'number', minimum: 0, description: 'Seconds' },
+          fwd_packets: { type: 'integer', minimum: 0, description: 'client → server' }, bwd_packets: { type: 'integer', minimum: 0 },
+          fwd_bytes: { type: 'integer', minimum: 0, description: 'Wire bytes' }, bwd_bytes: { type: 'integer', minimum: 0 },
+          fwd_header_bytes: { type: 'integer', minimum: 0 }, bwd_header_bytes: { type: 'integer', minimum: 0 },
+          pkt_len: STATS, fwd_pkt_len: STATS, bwd_pkt_len: STATS, iat: STATS, fwd_iat: STATS, bwd_iat: STATS,
+          syn_count: { type: 'integer', minimum: 0 }, fin_count: { type: 'integer', minimum: 0 }, rst_count: { type: 'integer', minimum: 0 },
+          psh_count: { type: 'integer', minimum: 0 }, ack_count: { type: 'integer', minimum: 0 }, urg_count: { type: 'integer', minimum: 0 },
+          handshake_rtt: { type: 'number', nullable: true, minimum: 0, description: 'Seconds; null without a complete handshake' },
+          early_packets: {
+            type: 'array', maxItems: 30, description: 'First packets: [wire size, direction (1 client→server, -1 server→client), seconds since the previous packet]',
+            items: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'number' } },
+          },
+        },
+      },
+      ClassifyRequest: {
+        type: 'object', additionalProperties: false, description: 'Give flow or flows (at most 100 000)',
+        properties: {
+          flow: ref('FlowBehaviour'), flows: { type: 'array', items: ref('FlowBehaviour'), maxItems: 100000 },
+          model: { type: 'integer', minimum: 1, description: 'A classify model id (default: the newest ready classify model)' },
+        },
+      },
+      ClassifyResult: {
+        type: 'object',
+        properties: {
+          model: { type: 'integer' },
+          label: { type: 'string', enum: [...TRAFFIC_CLASSES], description: 'flow only' }, confidence: { type: 'number', description: 'flow only: probability of label' },
+          predictions: {
+            type: 'array', description: 'flows only, in request order',
+            items: { type: 'object', properties: { label: { type: 'string', enum: [...TRAFFIC_CLASSES] }, confidence: { type: 'number' } } },
           },
         },
       },

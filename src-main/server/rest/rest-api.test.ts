@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { JobInfo, SourceInfo } from '../../../src-shared/api.js';
+import type { FlowDetail, FlowRow, JobInfo, Page, SourceInfo } from '../../../src-shared/api.js';
 import { corpusDir, readTruth } from '../../../test/corpus-paths.js';
 import { parsePrometheusText, sampleValue } from '../../../test/prom-text-parser.js';
 import { Workbench } from '../../workbench/workbench.js';
@@ -326,4 +326,77 @@ test('POST /api/anomalies/detect on the NAB network series: flagged windows with
   assert.equal(sampleValue(m, 'flowbench_model_inference_duration_seconds', 'flowbench_model_inference_duration_seconds_count', { task: 'anomaly' }), 2);
   const sum = sampleValue(m, 'flowbench_model_inference_duration_seconds', 'flowbench_model_inference_duration_seconds_sum', { task: 'anomaly' }) ?? 0;
   assert.ok(sum > 0 && sum < 120, `sum ${sum}`);
+});
+
+test('anomaly and classify models over REST: train from a metrics_file, detect with the model, export the stored flags, /traffic/classify one flow and a batch; bad bodies named', async (t) => {
+  const { base, wb } = await serve(t);
+  const nab = join(corpusDir, 'timeseries', 'realAWSCloudwatch', 'ec2_network_in_257a54.csv');
+  assertError(await http(base, 'POST', '/api/train', { task: 'anomaly', metrics_file: 'relative.csv' }), 400, /^metrics_file: must be an absolute path/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'anomaly', metrics_file: '/no/such/series.csv' }), 404, /^metrics_file: no such file/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'anomaly', source: 1, lookback: 4 }), 400, /^lookback: not a setting of task anomaly/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'forecast', sources: [1, 2] }), 400, /^sources: a list of sources only trains task classify/);
+  assertError(await http(base, 'POST', '/api/train', { task: 'classify', sources: [1, 'b'] }), 400, /^sources\[1\]: must be a source id/);
+
+  const started = await http(base, 'POST', '/api/train', { task: 'anomaly', metrics_file: nab, contamination: 0.05, seed: 3, model_name: 'nab forest' });
+  assert.equal(started.status, 202, started.text);
+  const { jobId, modelId, sourceIds } = started.body as { jobId: string; modelId: number; sourceIds: number[] };
+  assert.equal((await untilJobDone(base, jobId)).phase, 'done');
+  const detail = await wb.call('models.get', { modelId });
+  assert.ok(detail.ok);
+  const flagged = (detail.value as { anomaly: { flagged: number } | null }).anomaly?.flagged ?? -1;
+
+  // The same file again is the same source; the model's threshold flags the same share.
+  const detected = await http(base, 'POST', '/api/anomalies/detect', { metrics_file: nab, model: modelId });
+  assert.equal(detected.status, 200, detected.text);
+  const d = detected.body as { kind: string; sourceId: number; modelId: number; windows: number; anomalies: { t: number }[] };
+  assert.deepEqual([d.kind, d.sourceId, d.modelId, d.windows, d.anomalies.length], ['isolation_forest', sourceIds[0], modelId, 4032, flagged]);
+  assertError(await http(base, 'POST', '/api/anomalies/detect', { source: sourceIds[0], model: modelId, seed: 1 }), 400, /^seed: not used with model/);
+
+  const exported = await http(base, 'POST', '/api/export', { format: 'jsonl', table: 'anomalies', source: sourceIds[0], dir: 'flags' });
+  assert.equal(exported.status, 200, exported.text);
+  assert.equal((exported.body as { rows: number }).rows, flagged);
+
+  // A flow classifier on two corpus captures (split by file), then /traffic/classify.
+  const ids: number[] = [];
+  for (const f of ['ndpi__netflix.pcap', 'ndpi__signal.pcap']) {
+    const o = await http(base, 'POST', '/api/sources', { path: join(corpusDir, 'pcap', f) });
+    ids.push((await untilJobDone(base, (o.body as { jobId: string }).jobId)).sourceId!);
+  }
+  const cls = await http(base, 'POST', '/api/train', { task: 'classify', sources: ids, epochs: 2, seed: 1 });
+  assert.equal(cls.status, 202, cls.text);
+  const clsJob = await untilJobDone(base, (cls.body as { jobId: string }).jobId);
+  assert.equal(clsJob.phase, 'done', JSON.stringify(clsJob.error));
+  const classifier = (cls.body as { modelId: number }).modelId;
+
+  const page = await wb.call('flows.page', { sourceId: ids[0]!, limit: 3, offset: 0 });
+  assert.ok(page.ok);
+  const details = await Promise.all((page.value as Page<FlowRow>).rows.map(async (r) => {
+    const g = await wb.call('flows.get', { flowId: r.id });
+    assert.ok(g.ok);
+    return g.value as FlowDetail;
+  }));
+  const behaviour = (f: (typeof details)[number]): Record<string, unknown> => ({
+    proto: f.proto, duration: f.duration, fwd_packets: f.fwd_packets, bwd_packets: f.bwd_packets, fwd_bytes: f.fwd_bytes, bwd_bytes: f.bwd_bytes,
+    pkt_len: f.pkt_len, iat: f.iat, syn_count: f.syn_count, handshake_rtt: f.handshake_rtt, early_packets: f.early_packets,
+  });
+  const one = await http(base, 'POST', '/traffic/classify', { flow: behaviour(details[0]!) });
+  assert.equal(one.status, 200, one.text);
+  const p = one.body as { model: number; label: string; confidence: number };
+  assert.equal(p.model, classifier);
+  assert.match(p.label, /^(web|streaming|conferencing|messaging|dns|mail|file_transfer|vpn_tunnel|other)$/);
+  assert.ok(p.confidence > 0 && p.confidence <= 1);
+  const batch = await http(base, 'POST', '/traffic/classify', { model: classifier, flows: details.map(behaviour) });
+  assert.equal(batch.status, 200, batch.text);
+  const preds = (batch.body as { predictions: { label: string; confidence: number }[] }).predictions;
+  assert.equal(preds.length, details.length);
+  assert.deepEqual(preds[0], { label: p.label, confidence: p.confidence });
+
+  const flow = behaviour(details[0]!);
+  assertError(await http(base, 'POST', '/traffic/classify', { flow: { ...flow, server_port: 443 } }), 400, /^flow\.server_port: unknown field/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flow: { ...flow, early_packets: [[60, 2, 0]] } }), 400, /^flow\.early_packets\[0\]\[1\]: must be 1/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flows: [flow, { ...flow, duration: -1 }] }), 400, /^flows\[1\]\.duration: must be a number/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flows: [] }), 400, /^flows: must be a list of 1 to/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flow, flows: [flow] }), 400, /^flow: give one flow/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flow, model: 999 }), 404, /^model: no model 999/);
+  assertError(await http(base, 'POST', '/traffic/classify', { flow, model: modelId }), 400, /^model: model \d+ is an anomaly model, not a classify model/);
 });

@@ -12,6 +12,7 @@ import { ServerMetrics } from '../metrics/server-metrics.js';
 import { RestError, sendError, sendJson } from './json-io.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { anomalyRoutes } from './anomaly-routes.js';
+import { modelRoutes } from './model-routes.js';
 import { ReadOnlyWorkspace, restRoutes } from './routes.js';
 import type { Answer, Route } from './routes.js';
 
@@ -68,6 +69,7 @@ export function createRestApi(wb: Workbench): RestApi {
     },
     ...restRoutes(wb, workspace),
     ...anomalyRoutes(wb),
+    ...modelRoutes(wb),
   ];
   return {
     routes: routes.map((r) => ({ method: r.method, path: r.path })),

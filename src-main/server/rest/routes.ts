@@ -1,6 +1,6 @@
 /**
  * REST routes over the workbench: sources (list, get, open by path, window rows), jobs,
- * models (list, train: forecast only so far) and exports. Each validates its input and answers a value or throws a RestError naming the field.
+ * models (list; training is in model-routes.ts) and exports. Each validates its input and answers a value or throws a RestError naming the field.
  */
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
@@ -38,8 +38,6 @@ export interface Route {
 export const MAX_WINDOW_ROWS = 1_000_000;
 /** Window rows answered when no limit is given. */
 export const DEFAULT_WINDOW_ROWS = 10_000;
-/** Training settings passed through to `models.train` under their contract names. */
-const TRAIN_PARAMS = ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed'] as const;
 /** Folder under the workspace folder that REST exports write into. */
 export const EXPORTS_FOLDER = 'exports';
 
@@ -131,23 +129,6 @@ export function restRoutes(wb: Workbench, workspace: ReadOnlyWorkspace): Route[]
       },
     },
     { method: 'GET', path: '/api/models', run: async () => ({ status: 200, body: await call('models.list', {}) }) },
-    {
-      method: 'POST', path: '/api/train',
-      run: async ({ req }) => {
-        const body = await readJsonObject(req);
-        onlyFields(body, ['model_name', 'task', 'source', 'metrics_file', ...TRAIN_PARAMS]);
-        if (body['metrics_file'] !== undefined) {
-          throw new RestError(400, 'invalid_argument', 'metrics_file: not supported here; open the series as a source (POST /api/sources) and give source');
-        }
-        const task = enumField(body, 'task', ['forecast'] as const, true)!;
-        const sourceId = intField(body, 'source', 1, Number.MAX_SAFE_INTEGER);
-        if (sourceId === undefined) throw new RestError(400, 'invalid_argument', 'source: required (a source id)');
-        const name = stringField(body, 'model_name', false);
-        const params = Object.fromEntries(TRAIN_PARAMS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
-        const started = await call<{ jobId: string; modelId: number }>('models.train', { task, sourceId, ...(name === undefined ? {} : { name }), ...params });
-        return { status: 202, body: { ...started, job: `/api/jobs/${started.jobId}` } };
-      },
-    },
     {
       method: 'POST', path: '/api/export',
       run: async ({ req }) => {
