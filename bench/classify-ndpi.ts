@@ -175,9 +175,12 @@ async function main(): Promise<void> {
       return { n: classifyRaw(model, raw, batch.length).label.length, featureMs };
     };
     run();
+    const c1 = process.cpuUsage();
     const t1 = performance.now();
     const { n, featureMs } = run();
     const ms = performance.now() - t1;
+    const cpu = process.cpuUsage(c1);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const perSecond = n / (ms / 1000);
     model.net.dispose();
 
@@ -186,7 +189,8 @@ async function main(): Promise<void> {
     process.stdout.write(`  macro-F1 behaviour-only, nDPI categories, grouped by file  ${report.ensemble.macroF1.toFixed(3)}   target >= 0.6 ${mark(report.ensemble.macroF1 >= 0.6)}\n`);
     process.stdout.write(`  macro-F1 rules-only baseline, same flows and folds          ${rules.macroF1.toFixed(3)}\n`);
     process.stdout.write(`  macro-F1 rules-only, Flowbench traffic classes (${all.length} flows) ${classic.macroF1.toFixed(3)}\n`);
-    process.stdout.write(`  flows/s classified in batch (${n} flows, ${ms.toFixed(0)} ms, features ${featureMs.toFixed(0)} ms)  ${Math.round(perSecond).toLocaleString('en')}   target >= 100 000 ${mark(perSecond >= 100_000)}\n`);
+    process.stdout.write(`  flows/s classified in batch (${n} flows, ${ms.toFixed(0)} ms wall, features ${featureMs.toFixed(0)} ms)  ${Math.round(perSecond).toLocaleString('en')}   target >= 100 000 ${mark(perSecond >= 100_000)}\n`);
+    process.stdout.write(`  the same per CPU second of this process (${cpuMs.toFixed(0)} ms CPU; wall includes waiting for a shared core)  ${Math.round(n / (cpuMs / 1000)).toLocaleString('en')}\n`);
     close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

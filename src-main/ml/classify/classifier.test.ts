@@ -10,6 +10,7 @@ import { openTempWorkspace } from '../../../test/temp-workspace.js';
 import { loadTf } from '../tf-backend.js';
 import { classifyFlows, classifyProbabilities, loadFlowClassifier, saveFlowClassifier, trainFlowClassifier } from './classifier.js';
 import type { FlowClassifier } from './classifier.js';
+import { fileBalancedWeights } from './classify-eval.js';
 import { forwardProbabilities } from './classify-model.js';
 import { readSourceFlows, workspaceDataset } from './flow-dataset.js';
 import type { WorkspaceDataset } from './flow-dataset.js';
@@ -58,8 +59,14 @@ test('trains on real corpus captures with grouped CV and reports per-class metri
   assert.ok(report.importance?.some((i) => i.feature === 'early_packets'));
   // Epochs are reported for every fold (1–4) and for the final model (fold 0).
   assert.deepEqual([...new Set(epochs)].sort(), [0, 1, 2, 3, 4]);
-  // classifyFlows labels every flow, including ones the rules call unknown.
+  // classifyFlows labels every flow, including ones the rules call unknown, and never looks at
+  // ports, addresses or names: scrambling them changes no prediction.
   const out = classifyFlows(model, flows);
+  const scrambled = flows.map((f, i) => {
+    const o = flows[(i + 11) % flows.length] ?? f;
+    return { ...f, client_port: o.server_port, server_port: 1 + i, client_addr: o.server_addr, server_addr: '10.9.8.7', sni: 'www.example.org', dns_query: 'x.test', dns_answers: ['1.2.3.4'] };
+  });
+  assert.deepEqual(classifyFlows(model, scrambled), out);
   assert.equal(out.length, flows.length);
   for (const o of out) {
     assert.ok(data.classes.includes(o.label as never));
@@ -145,6 +152,18 @@ test('an aborted run stops between batches and returns no model', async (t) => {
   const { model, report } = await trainFlowClassifier(tf, data, { seed: 1, folds: 3, ...SMALL, onEpoch: () => ac.abort(), signal: ac.signal });
   assert.equal(model, null);
   assert.equal(report.cancelled, true);
+});
+
+test('file-balanced weights: every class weighs the same, shared equally by its files', () => {
+  // class 0: file 1 has 6 rows, file 2 has 2; class 1: file 2 has 4 rows.
+  const y = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1];
+  const g = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2];
+  const w = fileBalancedWeights(y, g);
+  const sum = (pred: (i: number) => boolean): number => Array.from(w).reduce((s, v, i) => s + (pred(i) ? v : 0), 0);
+  assert.ok(Math.abs(sum(() => true) - y.length) < 1e-5, 'mean weight 1');
+  assert.ok(Math.abs(sum((i) => y[i] === 0) - sum((i) => y[i] === 1)) < 1e-5, 'classes weigh the same');
+  assert.ok(Math.abs(sum((i) => y[i] === 0 && g[i] === 1) - sum((i) => y[i] === 0 && g[i] === 2)) < 1e-5, 'files of a class weigh the same');
+  assert.equal(w[0], w[5]);
 });
 
 test('forest: seeded and deterministic, learns a rule a single feature carries', () => {

@@ -27,7 +27,7 @@ import { loadLayersModel, saveLayersModel } from '../model-files.js';
 import { isScaler } from '../scalers.js';
 import type { Scaler } from '../scalers.js';
 import type { Tf } from '../tf-backend.js';
-import { classifyMetrics, classWeights, groupedFolds } from './classify-eval.js';
+import { classifyMetrics, classWeights, fileBalancedWeights, groupedFolds } from './classify-eval.js';
 import type { ClassifyMetrics } from './classify-eval.js';
 import { argmaxRows, buildClassifier, DEFAULT_CLASSIFIER, denseLayers, forwardProbabilities, trainClassifier } from './classify-model.js';
 import type { ClassifierEpoch, ClassifierSettings, DenseLayer } from './classify-model.js';
@@ -35,7 +35,7 @@ import { CLASSIFY_PREPROCESSING_VERSION } from './classify-train.js';
 import type { LabelledData } from './classify-train.js';
 import { DEFAULT_FOREST, forestProbabilities, trainForest } from './forest.js';
 import type { Forest, ForestSettings } from './forest.js';
-import { FEATURE_COUNT, FEATURE_NAMES, FLOW_FEATURES_VERSION, fitStatScalers, rawFeatures, scaleRows, STAT_FEATURES } from './flow-features.js';
+import { FEATURE_COUNT, FEATURE_NAMES, FLOW_FEATURES_VERSION, FLOW_STATISTICS_COUNT, fitStatScalers, rawFeatures, scaleRows, STAT_FEATURES } from './flow-features.js';
 import type { BehaviourInput } from './flow-features.js';
 
 /** A forest as preprocessing.json stores it (plain number arrays). */
@@ -87,7 +87,12 @@ export interface TrainOptions {
   /** Forest settings; null trains the net alone. */
   readonly forest?: Partial<ForestSettings> | null;
   readonly netWeight?: number;
+  /** 'file' (default): rows weighted by fileBalancedWeights; 'class': balanced class weights only. */
+  readonly balance?: Balance;
 }
+
+/** How training rows are weighted. */
+export type Balance = 'file' | 'class';
 
 /** Out-of-fold evaluation of the ensemble and of each member. */
 export interface ClassifyReport {
@@ -100,7 +105,7 @@ export interface ClassifyReport {
   readonly forest: ClassifyMetrics | null;
   /** Mean macro-F1 drop of the ensemble when one statistics feature (or the whole sequence) is permuted in test rows. */
   readonly importance: readonly { readonly feature: string; readonly drop: number }[] | null;
-  readonly settings: { readonly net: ClassifierSettings; readonly forest: ForestSettings | null; readonly netWeight: number };
+  readonly settings: { readonly net: ClassifierSettings; readonly forest: ForestSettings | null; readonly netWeight: number; readonly balance: Balance };
   readonly cancelled: boolean;
 }
 
@@ -124,29 +129,39 @@ function pick(raw: Float32Array, rows: ArrayLike<number>): Float32Array {
 }
 
 async function fitMember(
-  tf: Tf, data: LabelledData, rows: Int32Array, net: ClassifierSettings, forest: ForestSettings | null,
+  tf: Tf, data: LabelledData, rows: Int32Array, net: ClassifierSettings, forest: ForestSettings | null, balance: Balance,
   hooks: { fold: number; folds: number; signal?: AbortSignal; onEpoch?: TrainOptions['onEpoch'] },
 ): Promise<{ member: Member; cancelled: boolean }> {
   const k = data.classes.length;
   const scalers = fitStatScalers(data.raw, rows) as Scaler[];
   const y = Int32Array.from(rows, (i) => data.y[i] ?? 0);
   const model = buildClassifier(tf, FEATURE_COUNT, k, net);
+  const groups = Int32Array.from(rows, (i) => data.groups[i] ?? 0);
+  const weight = balance === 'file' ? fileBalancedWeights(y, groups) : null;
   const r = await trainClassifier(tf, model, scaleRows(data.raw, scalers, rows), y, FEATURE_COUNT, k, {
-    settings: net,
+    settings: net, ...(weight === null ? {} : { rowWeight: weight }),
     shouldStop: () => hooks.signal?.aborted === true,
     onEpoch: (e) => hooks.onEpoch?.({ ...e, fold: hooks.fold, folds: hooks.folds }),
   });
   let f: Forest | null = null;
   if (forest !== null && !r.cancelled && hooks.signal?.aborted !== true) {
     const cw = classWeights(y, k);
-    f = trainForest(pick(data.raw, rows), y, FEATURE_COUNT, k, forest, Float32Array.from(y, (c) => cw[c] ?? 1));
+    f = trainForest(pick(data.raw, rows), y, FEATURE_COUNT, k, forest, weight ?? Float32Array.from(y, (c) => cw[c] ?? 1));
   }
   return { member: { net: model, layers: denseLayers(model), scalers, forest: f }, cancelled: r.cancelled || hooks.signal?.aborted === true };
 }
 
+const SCORE_CHUNK = 2048;
+
 /** Probabilities of the net, the forest and the ensemble for raw rows. */
 function memberProbabilities(m: { readonly layers: readonly DenseLayer[]; readonly scalers: readonly Scaler[]; readonly forest: Forest | null }, raw: Float32Array, n: number, netWeight: number): { net: Float32Array; forest: Float32Array | null; ensemble: Float32Array } {
-  const net = forwardProbabilities(m.layers, scaleRows(raw, m.scalers), n);
+  // In chunks: the scaled rows of one chunk stay in cache instead of a second n × features matrix.
+  const k = m.layers[m.layers.length - 1]?.units ?? 0;
+  const net = new Float32Array(n * k);
+  for (let a = 0; a < n; a += SCORE_CHUNK) {
+    const b = Math.min(n, a + SCORE_CHUNK);
+    net.set(forwardProbabilities(m.layers, scaleRows(raw.subarray(a * FEATURE_COUNT, b * FEATURE_COUNT), m.scalers), b - a), a * k);
+  }
   if (m.forest === null) return { net, forest: null, ensemble: net };
   const forest = forestProbabilities(m.forest, raw, n);
   const ensemble = new Float32Array(net.length);
@@ -158,8 +173,9 @@ function memberProbabilities(m: { readonly layers: readonly DenseLayer[]; readon
 export async function trainFlowClassifier(tf: Tf, data: LabelledData, options: TrainOptions = {}): Promise<{ model: FlowClassifier | null; report: ClassifyReport }> {
   const seed = options.seed ?? DEFAULT_CLASSIFIER.seed;
   const net: ClassifierSettings = { ...DEFAULT_CLASSIFIER, ...options.net, seed, ...(options.epochs === undefined ? {} : { epochs: options.epochs }) };
-  const forest: ForestSettings | null = options.forest === null ? null : { ...DEFAULT_FOREST, ...options.forest, seed };
+  const forest: ForestSettings | null = options.forest === null ? null : { ...DEFAULT_FOREST, candidates: FLOW_STATISTICS_COUNT, ...options.forest, seed };
   const netWeight = forest === null ? 1 : (options.netWeight ?? DEFAULT_NET_WEIGHT);
+  const balance = options.balance ?? 'file';
   const k = data.classes.length;
   const n = data.y.length;
   const folds = (options.folds ?? 5) > 1 ? groupedFolds(data.groups, options.folds ?? 5, seed) : [];
@@ -170,7 +186,7 @@ export async function trainFlowClassifier(tf: Tf, data: LabelledData, options: T
   for (let fi = 0; fi < folds.length && !cancelled; fi++) {
     const fold = folds[fi];
     if (fold === undefined || fold.train.length === 0 || fold.test.length === 0) continue;
-    const r = await fitMember(tf, data, fold.train, net, forest, { ...hooks, fold: fi + 1, folds: folds.length });
+    const r = await fitMember(tf, data, fold.train, net, forest, balance, { ...hooks, fold: fi + 1, folds: folds.length });
     cancelled = r.cancelled;
     try {
       if (cancelled) break;
@@ -206,11 +222,11 @@ export async function trainFlowClassifier(tf: Tf, data: LabelledData, options: T
     importance: options.importance === true
       ? [...drops.entries()].map(([feature, d]) => ({ feature, drop: d.reduce((s, v) => s + v, 0) / d.length })).sort((a, b) => b.drop - a.drop)
       : null,
-    settings: { net, forest, netWeight }, cancelled,
+    settings: { net, forest, netWeight, balance }, cancelled,
   };
   if (cancelled) return { model: null, report };
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  const final = await fitMember(tf, data, all, net, forest, { ...hooks, fold: 0, folds: folds.length });
+  const final = await fitMember(tf, data, all, net, forest, balance, { ...hooks, fold: 0, folds: folds.length });
   if (final.cancelled) {
     final.member.net.dispose();
     return { model: null, report: { ...report, cancelled: true } };

@@ -112,3 +112,33 @@ export function classWeights(y: ArrayLike<number>, k: number): Record<number, nu
   });
   return out;
 }
+
+/**
+ * Row weights balanced over classes and, within a class, over source files: every class weighs
+ * the same in total, shared equally by the files that hold it, and within a file equally by its
+ * rows. A capture with hundreds of near-identical flows of one class (a scan, one P2P session)
+ * then counts as one example of that class's behaviour, not hundreds — which is what a split
+ * by file asks the model to generalise from. Mean weight 1.
+ */
+export function fileBalancedWeights(y: ArrayLike<number>, groups: ArrayLike<number>): Float32Array {
+  const perCell = new Map<string, number>();
+  const filesOf = new Map<number, Set<number>>();
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i] ?? 0;
+    const g = groups[i] ?? 0;
+    perCell.set(`${c}:${g}`, (perCell.get(`${c}:${g}`) ?? 0) + 1);
+    let s = filesOf.get(c);
+    if (s === undefined) filesOf.set(c, (s = new Set()));
+    s.add(g);
+  }
+  const w = new Float32Array(y.length);
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i] ?? 0;
+    const v = 1 / ((perCell.get(`${c}:${groups[i] ?? 0}`) ?? 1) * (filesOf.get(c)?.size ?? 1));
+    w[i] = v;
+    sum += v;
+  }
+  if (sum > 0) for (let i = 0; i < w.length; i++) w[i] = ((w[i] ?? 0) * y.length) / sum;
+  return w;
+}

@@ -56,18 +56,21 @@ export async function trainClassifier(
   y: Int32Array,
   features: number,
   classes: number,
-  opts: { settings: ClassifierSettings; shouldStop?: () => boolean; onEpoch?: (e: ClassifierEpoch) => void },
+  opts: { settings: ClassifierSettings; shouldStop?: () => boolean; onEpoch?: (e: ClassifierEpoch) => void; rowWeight?: Float32Array },
 ): Promise<{ epochsRun: number; cancelled: boolean; history: { epoch: number; loss: number }[] }> {
   const s = opts.settings;
   const n = y.length;
   const rand = mulberry32(s.seed);
-  const weights = classWeights(y, classes);
+  // With row weights each epoch is a seeded weighted draw of n rows (tfjs fit has no per-row
+  // weights); without, a seeded shuffle with balanced class weights.
+  const weights = opts.rowWeight === undefined ? classWeights(y, classes) : undefined;
+  const cumulative = opts.rowWeight === undefined ? null : cumulativeOf(opts.rowWeight);
   const sx = new Float32Array(x.length);
   const sy = new Float32Array(n);
   const history: { epoch: number; loss: number }[] = [];
   let cancelled = false;
   for (let epoch = 1; epoch <= s.epochs && !cancelled; epoch++) {
-    const order = permutation(n, rand);
+    const order = cumulative === null ? permutation(n, rand) : weightedDraw(cumulative, n, rand);
     for (let k = 0; k < n; k++) {
       const i = order[k] ?? 0;
       sx.set(x.subarray(i * features, (i + 1) * features), k * features);
@@ -77,7 +80,7 @@ export async function trainClassifier(
     const ys = tf.tensor1d(sy, 'float32');
     try {
       const fitted = await model.fit(xs, ys, {
-        epochs: 1, batchSize: s.batchSize, shuffle: false, verbose: 0, classWeight: weights,
+        epochs: 1, batchSize: s.batchSize, shuffle: false, verbose: 0, ...(weights === undefined ? {} : { classWeight: weights }),
         callbacks: {
           onBatchEnd: () => {
             if (opts.shouldStop?.() === true) {
@@ -96,6 +99,31 @@ export async function trainClassifier(
     }
   }
   return { epochsRun: history.length, cancelled, history };
+}
+
+function cumulativeOf(w: Float32Array): Float64Array {
+  const c = new Float64Array(w.length);
+  let s = 0;
+  for (let i = 0; i < w.length; i++) c[i] = s += Math.max(0, w[i] ?? 0);
+  return c;
+}
+
+/** n row indices drawn with replacement, row i with probability w[i] / Σw (binary search on the cumulative sums). */
+function weightedDraw(cumulative: Float64Array, n: number, rand: () => number): Int32Array {
+  const total = cumulative[cumulative.length - 1] ?? 0;
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const u = rand() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] ?? 0) > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out[k] = lo;
+  }
+  return out;
 }
 
 /** Class probabilities of m rows (x: m × features), row-major m × classes. */

@@ -12,11 +12,11 @@
  */
 import { EARLY_PACKETS } from '../../../src-shared/flow-record.js';
 import type { EarlyPacket, FlowRecord, SeriesStats } from '../../../src-shared/flow-record.js';
-import { fitScaler, scale } from '../scalers.js';
+import { fitScaler } from '../scalers.js';
 import type { Scaler } from '../scalers.js';
 
 /** Version of this extractor (preprocessing.json `extractor`). */
-export const FLOW_FEATURES_VERSION = 'flow-features/1';
+export const FLOW_FEATURES_VERSION = 'flow-features/2';
 
 /** A flow as the extractor reads it: FlowRecord without ports, addresses or names. */
 export type BehaviourInput = Omit<FlowRecord, 'client_addr' | 'server_addr' | 'client_port' | 'server_port' | 'sni' | 'dns_query' | 'dns_answers'>;
@@ -30,6 +30,85 @@ interface StatFeature {
 
 const SERIES = ['pkt_len', 'fwd_pkt_len', 'bwd_pkt_len', 'iat', 'fwd_iat', 'bwd_iat'] as const;
 const STATS = ['min', 'mean', 'max', 'std'] as const;
+
+/**
+ * Summaries of the early-packet sequence that do not depend on where a packet sits: how many,
+ * which way, how often the direction turns, sizes per direction, sizes relative to the smallest
+ * packet (which cancels the link-layer and header overhead a capture adds to every packet), and
+ * the share of packets per size band.
+ */
+const EARLY_SUMMARY = [
+  'early_count', 'early_fwd_share', 'early_turns', 'early_first_size', 'early_first_bwd_size', 'early_fwd_size_mean', 'early_bwd_size_mean',
+  'early_fwd_size_max', 'early_bwd_size_max', 'early_rel_size_mean', 'early_rel_size_max', 'early_iat_mean_ms', 'early_iat_max_ms',
+  'early_band_0_127', 'early_band_128_255', 'early_band_256_511', 'early_band_512_1023', 'early_band_1024_up',
+] as const;
+const EARLY_SUMMARY_LOG1P = [
+  true, false, true, true, true, true, true, true, true, true, true, true, true, false, false, false, false, false,
+];
+
+/** EARLY_SUMMARY of a sequence, written at out[k …]; returns k past them. */
+function writeEarlySummary(seq: readonly EarlyPacket[], out: Float32Array | number[], k: number): number {
+  const m = Math.min(EARLY_PACKETS, seq.length);
+  let fwd = 0;
+  let turns = 0;
+  let fwdSum = 0;
+  let bwdSum = 0;
+  let fwdMax = 0;
+  let bwdMax = 0;
+  let firstBwd = 0;
+  let minSize = Infinity;
+  let iatSum = 0;
+  let iatMax = 0;
+  let sizeSum = 0;
+  let sizeMax = 0;
+  const bands = [0, 0, 0, 0, 0];
+  for (let i = 0; i < m; i++) {
+    const p = seq[i] as EarlyPacket;
+    const size = p[0];
+    if (p[1] === 1) {
+      fwd++;
+      fwdSum += size;
+      if (size > fwdMax) fwdMax = size;
+    } else {
+      bwdSum += size;
+      if (size > bwdMax) bwdMax = size;
+      if (firstBwd === 0) firstBwd = size;
+    }
+    if (i > 0 && p[1] !== (seq[i - 1] as EarlyPacket)[1]) turns++;
+    if (size < minSize) minSize = size;
+    sizeSum += size;
+    if (size > sizeMax) sizeMax = size;
+    if (i > 0) {
+      const ms = Math.max(0, p[2]) * 1000;
+      iatSum += ms;
+      if (ms > iatMax) iatMax = ms;
+    }
+    const band = size < 128 ? 0 : size < 256 ? 1 : size < 512 ? 2 : size < 1024 ? 3 : 4;
+    bands[band] = (bands[band] ?? 0) + 1;
+  }
+  const bwd = m - fwd;
+  out[k++] = m;
+  out[k++] = m === 0 ? 0 : fwd / m;
+  out[k++] = turns;
+  out[k++] = m === 0 ? 0 : (seq[0] as EarlyPacket)[0];
+  out[k++] = firstBwd;
+  out[k++] = fwd === 0 ? 0 : fwdSum / fwd;
+  out[k++] = bwd === 0 ? 0 : bwdSum / bwd;
+  out[k++] = fwdMax;
+  out[k++] = bwdMax;
+  out[k++] = m === 0 ? 0 : sizeSum / m - minSize;
+  out[k++] = m === 0 ? 0 : sizeMax - minSize;
+  out[k++] = m <= 1 ? 0 : iatSum / (m - 1);
+  out[k++] = iatMax;
+  for (const b of bands) out[k++] = m === 0 ? 0 : b / m;
+  return k;
+}
+
+function earlySummary(seq: readonly EarlyPacket[]): number[] {
+  const out: number[] = [];
+  writeEarlySummary(seq, out, 0);
+  return out;
+}
 
 /** Statistics features, in model input order. */
 export const STAT_FEATURES: readonly StatFeature[] = [
@@ -56,7 +135,15 @@ export const STAT_FEATURES: readonly StatFeature[] = [
   { name: 'urg_count', log1p: true, get: (f) => f.urg_count },
   { name: 'has_handshake', log1p: false, get: (f) => (f.handshake_rtt === null ? 0 : 1) },
   { name: 'handshake_rtt', log1p: true, get: (f) => (f.handshake_rtt ?? 0) * 1000 },
+  ...EARLY_SUMMARY.map((name, i): StatFeature => ({ name, log1p: EARLY_SUMMARY_LOG1P[i] === true, get: (f) => earlySummary(f.early_packets)[i] ?? 0 })),
 ];
+
+/**
+ * Number of leading statistics computed over the whole flow (before the early-packet summaries).
+ * The forest splits on these only: on the corpus the whole-flow statistics alone cross files
+ * better than with the per-packet columns (bench/classify-ndpi.ts; chosen on the CV folds).
+ */
+export const FLOW_STATISTICS_COUNT = STAT_FEATURES.length - EARLY_SUMMARY.length;
 
 /** Names of the early-packet features, in order. */
 export const SEQUENCE_FEATURES: readonly string[] = Array.from({ length: EARLY_PACKETS }, (_, i) => [`p${i}_signed_size`, `p${i}_log_iat_ms`, `p${i}_present`]).flat();
@@ -126,6 +213,7 @@ function writeStats(f: BehaviourInput, out: Float32Array, o: number): void {
   out[k++] = f.urg_count;
   out[k++] = f.handshake_rtt === null ? 0 : 1;
   out[k++] = (f.handshake_rtt ?? 0) * 1000;
+  k = writeEarlySummary(f.early_packets, out, k);
   // Float32Array stores NaN as NaN and ±Infinity as ±Infinity: zero them like the getters' contract.
   for (let j = o; j < k; j++) if (!Number.isFinite(out[j] as number)) out[j] = 0;
 }
@@ -155,11 +243,17 @@ export function scaleRows(raw: Float32Array, scalers: StatScalers, rows?: ArrayL
   const n = rows === undefined ? raw.length / FEATURE_COUNT : rows.length;
   const out = new Float32Array(n * FEATURE_COUNT);
   const nStat = STAT_FEATURES.length;
+  // The scalers as flat arrays: one object lookup per feature per row is most of the time otherwise.
+  const center = Float64Array.from(scalers, (s) => s.center);
+  const inv = Float64Array.from(scalers, (s) => 1 / s.scale);
+  const log = Uint8Array.from(scalers, (s) => (s.log1p ? 1 : 0));
   for (let i = 0; i < n; i++) {
     const src = (rows === undefined ? i : (rows[i] ?? 0)) * FEATURE_COUNT;
     const dst = i * FEATURE_COUNT;
     for (let j = 0; j < nStat; j++) {
-      const z = scale(scalers[j] as Scaler, raw[src + j] ?? 0);
+      const v = raw[src + j] as number;
+      const t = log[j] === 1 ? Math.log1p(v > 0 ? v : 0) : v;
+      const z = (t - (center[j] as number)) * (inv[j] as number);
       out[dst + j] = z > 10 ? 10 : z < -10 ? -10 : z;
     }
     out.set(raw.subarray(src + nStat, src + FEATURE_COUNT), dst + nStat);

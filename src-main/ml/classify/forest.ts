@@ -12,13 +12,15 @@ export interface ForestSettings {
   readonly maxDepth: number;
   /** Fewest (unweighted) rows in a leaf. */
   readonly minLeaf: number;
-  /** Features tried per split (0 = round(sqrt(features))). */
+  /** Features tried per split (0 = round(sqrt(candidates))). */
   readonly mtry: number;
+  /** Only the first `candidates` columns are split on (0 = all). */
+  readonly candidates?: number;
   readonly seed: number;
 }
 
 /** Defaults. */
-export const DEFAULT_FOREST: ForestSettings = { trees: 60, maxDepth: 14, minLeaf: 2, mtry: 0, seed: 42 };
+export const DEFAULT_FOREST: ForestSettings = { trees: 30, maxDepth: 12, minLeaf: 2, mtry: 0, seed: 42 };
 
 /**
  * A trained forest, flat: node i splits on `feature[i]` at `threshold[i]` (value <= threshold →
@@ -43,7 +45,8 @@ export interface Forest {
 export function trainForest(x: Float32Array, y: Int32Array, features: number, classes: number, s: ForestSettings, rowWeight?: Float32Array): Forest {
   const n = y.length;
   const rand = mulberry32(s.seed);
-  const mtry = s.mtry > 0 ? Math.min(s.mtry, features) : Math.max(1, Math.round(Math.sqrt(features)));
+  const usable = s.candidates !== undefined && s.candidates > 0 ? Math.min(s.candidates, features) : features;
+  const mtry = s.mtry > 0 ? Math.min(s.mtry, usable) : Math.max(1, Math.round(Math.sqrt(usable)));
   const feature: number[] = [];
   const threshold: number[] = [];
   const left: number[] = [];
@@ -91,9 +94,9 @@ export function trainForest(x: Float32Array, y: Int32Array, features: number, cl
     let bestT = 0;
     const m = rows.length;
     // Partial Fisher–Yates over feature indices picks mtry distinct features.
-    const cand = Int32Array.from({ length: features }, (_, i) => i);
+    const cand = Int32Array.from({ length: usable }, (_, i) => i);
     for (let k = 0; k < mtry; k++) {
-      const j = k + Math.floor(rand() * (features - k));
+      const j = k + Math.floor(rand() * (usable - k));
       const f = cand[j] ?? 0;
       cand[j] = cand[k] ?? 0;
       cand[k] = f;
