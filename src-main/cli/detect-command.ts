@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import { AnomaliesRepo } from '../store/anomalies-repo.js';
+import { ModelsRepo } from '../store/models-repo.js';
+import { toAnomalyWindow } from '../workbench/anomaly-detect.js';
 import { DEFAULT_CONTAMINATION, trainDetector } from '../ml/anomaly/detector.js';
 import type { WindowAnomaly } from '../ml/anomaly/detector.js';
 import { detectWithModel, readAnomalyFolder } from '../ml/anomaly-model.js';
@@ -17,8 +21,9 @@ Trains an Isolation Forest on the windows of a source (or a time range of it) â€
 exported from the workbench: its resolution, contamination and threshold) â€” and lists the
 windows it flags: time, score (0-1], probability (share of training windows scoring lower),
 severity (low/medium/high), a one-sentence message and the three features that drove it.
-Missing windows of a capture count as idle (zero rates); unknown ratios take the training
-median.
+The flags are stored in the workspace (the latest per source and model) for
+\`flowbench export --table anomalies\`. Missing windows of a capture count as idle (zero
+rates); unknown ratios take the training median.
 
 Options:
   --model DIR          a saved anomaly model folder (model.json, preprocessing.json, report.json)
@@ -76,7 +81,8 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
     for (const k of ['resolution', 'contamination', 'seed']) if (str(k) !== undefined) return usage(io, `--${k} comes from the model with --model; leave it out`);
   }
 
-  const ws = openWorkspace(db, { readonly: true });
+  // Read-write: the flags are stored per source and model (export table anomalies).
+  const ws = openWorkspace(db);
   if (!ws.ok) {
     io.err(`flowbench: ${ws.error.message}\n`);
     return ExitCode.FAILED;
@@ -94,6 +100,9 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
         io.err(`flowbench detect: ${scored.error.message.replace(/^sourceId: /, '--source: ')}\n`);
         return ExitCode.FAILED;
       }
+      const dir = resolve(modelDir);
+      const row = new ModelsRepo(ws.value.db).list().find((m) => m.dir !== null && resolve(m.dir) === dir);
+      store(ws.value.db, Number(source), row?.id ?? null, scored.value.resolution, scored.value.results);
       return printFlags(io, scored.value.results, scored.value.resolution, folder.value.model.contamination, folder.value.model.threshold, v['json'] === true);
     }
     const loaded = loadSourceWindows(ws.value.db, Number(source), range, resMatch === null ? undefined : Number(resMatch[1]));
@@ -112,10 +121,16 @@ async function runDetect(args: readonly string[], io: CliIo): Promise<number> {
       io.err(`flowbench detect: ${(e as Error).message}\n`);
       return ExitCode.FAILED;
     }
+    store(ws.value.db, Number(source), null, w.resolution, trained.results);
     return printFlags(io, trained.results, w.resolution, contamination, trained.model.threshold, v['json'] === true);
   } finally {
     ws.value.close();
   }
+}
+
+/** Keeps the flags as the workbench does (model id null: fitted here, or a folder not registered in this workspace). */
+function store(db: Database.Database, sourceId: number, modelId: number | null, resolution: number, results: readonly WindowAnomaly[]): void {
+  new AnomaliesRepo(db).replace(sourceId, modelId, resolution, results.flatMap(toAnomalyWindow));
 }
 
 /** Prints the flagged windows: a JSON array, or a headline and a table. */
