@@ -17,6 +17,7 @@ import { buildForecastModel, DEFAULT_SETTINGS, predictWindows, trainForecastMode
 import type { EpochReport, ModelSettings } from './forecast-model.js';
 import { REPORT_VERSION, saveLayersModel, writeModelDocs } from './model-files.js';
 import { readSourceSeries } from './source-series.js';
+import type { SourceSeries } from './source-series.js';
 import { loadTf } from './tf-backend.js';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Tf } from './tf-backend.js';
@@ -63,9 +64,12 @@ export interface ForecastTrainResult {
 }
 
 /** Trains a forecast model on a source of `db` and writes its folder. */
-export async function runForecastTraining(db: Database.Database, spec: ForecastTrainSpec, hooks: TrainHooks = {}): Promise<Result<ForecastTrainResult>> {
+export async function runForecastTraining(
+  db: Database.Database, spec: ForecastTrainSpec, hooks: TrainHooks = {}, derived?: SourceSeries,
+): Promise<Result<ForecastTrainResult>> {
   const t0 = performance.now();
-  const series = readSourceSeries(db, spec.sourceId, {
+  // `derived`: a series computed from the source rather than stored (per-type capacity forecasts).
+  const series = derived !== undefined ? ok(derived) : readSourceSeries(db, spec.sourceId, {
     ...(spec.resolution === undefined ? {} : { resolution: spec.resolution }), ...(spec.target === undefined ? {} : { target: spec.target }),
     ...(spec.from === undefined ? {} : { from: spec.from }), ...(spec.to === undefined ? {} : { to: spec.to }),
     ...(spec.features === undefined ? {} : { inputs: spec.features }),
