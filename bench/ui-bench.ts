@@ -2,7 +2,9 @@
 //  1. time from choosing an already-ingested N-packet source (default 20 M) in the sources list
 //     to every dashboard chart and table painted, in Debian's Chromium against `flowbench serve`;
 //  2. the longest main-thread task of the page (PerformanceObserver 'longtask') while the server
-//     ingests that capture again, with progress events streaming to the page.
+//     ingests that capture again, with progress events streaming to the page;
+//  3. the same while the source being re-ingested is the one shown: its dashboard refreshes live
+//     (every second) until the ingest finishes.
 // Usage: npm run bench:ui [-- --packets 20M]
 import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +22,8 @@ import { buildBenchCapture, DEFAULT_PACKETS, parseCount } from './build-capture.
 const PAINT_TARGET_MS = 1000;
 /** Chrome counts a task over 50 ms as long; a frame at 60 Hz is 16.7 ms. */
 const LONG_TASK_MS = 50;
+/** Longest page task allowed while a source refreshes live (issue 4's UI performance note). */
+const LIVE_TASK_TARGET_MS = 200;
 const CHROMIUM = process.env['FLOWBENCH_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Everything the dashboard draws, as selectors that exist only once data is painted. */
@@ -106,7 +110,8 @@ async function main(): Promise<void> {
       const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
       await page.addInitScript(`
         window.__longTasks = [];
-        new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); })
+        window.__longTaskStarts = [];
+        new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longTasks.push(e.duration); window.__longTaskStarts.push(e.startTime); } })
           .observe({ type: 'longtask', buffered: true });`);
       await page.goto(served.url);
       await paintTime(page, small.value.sourceId);
@@ -123,6 +128,26 @@ async function main(): Promise<void> {
       await page.locator(`[data-testid="job-row"][data-job-id="${started.value?.jobId ?? ''}"][data-phase="done"]`).waitFor({ timeout: 600_000 });
       const longTasks = (await page.evaluate('window.__longTasks')) as number[];
 
+      // Again, now showing the source being written: the dashboard refreshes live until it is done.
+      await page.locator(`[data-testid="source-item"][data-source-id="${big.value.sourceId}"]`).click();
+      await page.waitForTimeout(1000);
+      await page.evaluate('window.__longTasks = []; window.__longTaskStarts = []');
+      const again = (await wsCall(served.url, 'sources.open', { path: built.path, force: true })) as { ok: boolean; value?: { jobId: string } };
+      if (!again.ok) throw new Error('second re-ingest did not start');
+      const liveItem = page.locator('[data-testid="source-item"][data-status="ingesting"]').first();
+      await liveItem.waitFor({ timeout: 120_000 });
+      await liveItem.click();
+      // Switching to it paints the whole dashboard once (phase 1 measures that); the refreshes after it are timed apart.
+      await page.locator(PAINTED[0] ?? 'svg').first().waitFor({ timeout: 60_000 });
+      await page.waitForTimeout(1500);
+      const switchedAt = (await page.evaluate('performance.now()')) as number;
+      await page.locator(`[data-testid="job-row"][data-job-id="${again.value?.jobId ?? ''}"][data-phase="done"]`).waitFor({ timeout: 600_000 });
+      const liveTasks = (await page.evaluate('window.__longTasks')) as number[];
+      const liveStarts = (await page.evaluate('window.__longTaskStarts')) as number[];
+      const liveLongest = liveTasks.length === 0 ? 0 : Math.max(...liveTasks);
+      const refreshTasks = liveTasks.filter((_, i) => (liveStarts[i] ?? 0) >= switchedAt);
+      const refreshLongest = refreshTasks.length === 0 ? 0 : Math.max(...refreshTasks);
+
       const best = Math.min(...paints);
       const worst = Math.max(...paints);
       const longest = longTasks.length === 0 ? 0 : Math.max(...longTasks);
@@ -131,6 +156,8 @@ async function main(): Promise<void> {
         `  ingest before the UI opened: ${ingestSeconds.toFixed(1)} s (${Math.round(packets / ingestSeconds).toLocaleString('en-US')} packets/s, both sources)`,
         `  choose source → all charts painted: best ${best.toFixed(0)} ms, worst ${worst.toFixed(0)} ms of ${paints.length}   target ≤ ${PAINT_TARGET_MS} ms: ${worst <= PAINT_TARGET_MS ? 'met' : 'MISSED'}`,
         `  during a re-ingest of it: ${longTasks.length} long tasks (> ${LONG_TASK_MS} ms) on the page's main thread, longest ${longest.toFixed(0)} ms`,
+        `  during a re-ingest shown live (switch to it included): ${liveTasks.length} long tasks, longest ${liveLongest.toFixed(0)} ms, total ${liveTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+        `    of which the live refreshes after the switch: ${refreshTasks.length} long tasks, longest ${refreshLongest.toFixed(0)} ms, total ${refreshTasks.reduce((a, b) => a + b, 0).toFixed(0)} ms   target ≤ ${LIVE_TASK_TARGET_MS} ms: ${refreshLongest <= LIVE_TASK_TARGET_MS ? 'met' : 'MISSED'}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     } finally {

@@ -30,7 +30,7 @@ export const useSources = create<SourcesState>()((set, get) => ({
       reportError(r.error.message);
       return;
     }
-    set((s) => ({ sources: r.value, loaded: true, version: s.version + 1 }));
+    set((s) => ({ sources: sharePrevious(s.sources, r.value), loaded: true, version: s.version + 1 }));
     const sel = useSelection.getState();
     if (sel.sourceId !== null && !r.value.some((x) => x.id === sel.sourceId)) sel.selectSource(null);
     if (useSelection.getState().sourceId === null) {
@@ -45,6 +45,19 @@ export const useSources = create<SourcesState>()((set, get) => ({
   },
   bump: () => set((s) => ({ version: s.version + 1 })),
 }));
+
+/**
+ * The new list, keeping each unchanged source's previous object (and the previous array when
+ * nothing changed), so components selecting a source re-render only when it changed.
+ */
+function sharePrevious(prev: readonly SourceInfo[], next: readonly SourceInfo[]): readonly SourceInfo[] {
+  const old = new Map(prev.map((x) => [x.id, x]));
+  const merged = next.map((x) => {
+    const o = old.get(x.id);
+    return o !== undefined && JSON.stringify(o) === JSON.stringify(x) ? o : x;
+  });
+  return merged.length === prev.length && merged.every((x, i) => x === prev[i]) ? prev : merged;
+}
 
 /** The selected source's info, or null. */
 export function useSelectedSource(): SourceInfo | null {

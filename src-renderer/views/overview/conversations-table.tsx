@@ -5,14 +5,14 @@ import type { ConversationProto } from '../../../src-shared/api.js';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatBitRate, formatBytes, formatCount } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
-import { useSourceQueryInputs } from './source-query.js';
+import { HEAVY_REFRESH_MS, useSourceQueryInputs } from './source-query.js';
 
 const TABS: readonly ConversationProto[] = ['tcp', 'udp', 'ipv4', 'ipv6'];
 const PAGE = 100;
 
 /** The conversations panel. */
 export function ConversationsTable(): JSX.Element {
-  const { sourceId, version } = useSourceQueryInputs();
+  const { sourceId, version } = useSourceQueryInputs(HEAVY_REFRESH_MS);
   const [proto, setProto] = useState<ConversationProto>('tcp');
   const [offset, setOffset] = useState(0);
   useEffect(() => setOffset(0), [sourceId, proto]);

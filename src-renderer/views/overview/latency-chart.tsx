@@ -15,7 +15,7 @@ import { tooltipStyle, usePalette } from '../chart-palette.js';
 import { anomalyMarkers } from './anomaly-markers.js';
 import { toRows } from './chart-rows.js';
 import type { SeriesPick } from './chart-rows.js';
-import { axisTime, useSourceQueryInputs } from './source-query.js';
+import { axisTime, HEAVY_REFRESH_MS, LIVE_MAX_POINTS, useSourceQueryInputs } from './source-query.js';
 
 const LINES = [
   { metric: 'tcp_rtt_ms', key: 'rtt', name: 'TCP RTT mean', agg: 'avg' },
@@ -26,12 +26,12 @@ const LINES = [
 
 /** The latency panel. */
 export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
-  const { sourceId, rangeReq, version } = useSourceQueryInputs();
+  const { sourceId, rangeReq, version, live } = useSourceQueryInputs(HEAVY_REFRESH_MS);
   const palette = usePalette();
   const anomalies = useAnomalyResult(sourceId);
   const q = useApiQuery(
     'charts.series',
-    sourceId === null ? null : { sourceId, metrics: LINES.map((l) => l.metric), maxPoints: 600, ...rangeReq },
+    sourceId === null ? null : { sourceId, metrics: LINES.map((l) => l.metric), maxPoints: live ? LIVE_MAX_POINTS : 600, ...rangeReq },
     version,
   );
   // Whole-source figures exist once the analysis has finished.
@@ -39,7 +39,43 @@ export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
   const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, LINES as readonly SeriesPick[], false)), [q.data]);
   const hasValues = rows.some((r) => LINES.some((l) => r[l.key] !== null && r[l.key] !== undefined));
   const span = q.data === null ? 0 : q.data.to - q.data.from;
-  const colors = [palette.line1, palette.line2, palette.line3, palette.line4];
+  const data = q.data;
+  // The plot is rebuilt only when what it draws changed (not when a refresh starts loading).
+  const plot = useMemo(() => {
+    const colors = [palette.line1, palette.line2, palette.line3, palette.line4];
+    return (
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
+          <XAxis
+            type="number"
+            dataKey="t"
+            domain={data === null ? ['dataMin', 'dataMax'] : [data.from, data.to]}
+            allowDataOverflow
+            tickFormatter={(t: number) => axisTime(t, span)}
+            stroke={palette.axis}
+            fontSize={11}
+          />
+          <YAxis tickFormatter={(v: number) => formatMs(v)} stroke={palette.axis} fontSize={11} width={64} />
+          <Tooltip {...tooltipStyle(palette)} labelFormatter={(t) => formatEpoch(Number(t))} formatter={(v) => formatMs(Number(v))} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {data !== null && anomalyMarkers(anomalies, data.from, data.to)}
+          {LINES.map((l, i) => (
+            <Line
+              key={l.key}
+              dataKey={l.key}
+              name={l.name}
+              stroke={colors[i]}
+              strokeDasharray={l.agg === 'max' ? '4 3' : undefined}
+              dot={rows.length < 60}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    );
+  }, [rows, data, span, palette, anomalies]);
   return (
     <section className="panel" data-testid="latency-chart">
       <h3>
@@ -50,36 +86,7 @@ export function LatencyChart({ finished }: { finished: boolean }): JSX.Element {
         {!hasValues ? (
           <div className="empty-chart">{q.loading ? 'Loading…' : 'No RTT or latency samples in this range'}</div>
         ) : (
-          <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
-              <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="t"
-                domain={q.data === null ? ['dataMin', 'dataMax'] : [q.data.from, q.data.to]}
-                allowDataOverflow
-                tickFormatter={(t: number) => axisTime(t, span)}
-                stroke={palette.axis}
-                fontSize={11}
-              />
-              <YAxis tickFormatter={(v: number) => formatMs(v)} stroke={palette.axis} fontSize={11} width={64} />
-              <Tooltip {...tooltipStyle(palette)} labelFormatter={(t) => formatEpoch(Number(t))} formatter={(v) => formatMs(Number(v))} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              {q.data !== null && anomalyMarkers(anomalies, q.data.from, q.data.to)}
-              {LINES.map((l, i) => (
-                <Line
-                  key={l.key}
-                  dataKey={l.key}
-                  name={l.name}
-                  stroke={colors[i]}
-                  strokeDasharray={l.agg === 'max' ? '4 3' : undefined}
-                  dot={rows.length < 60}
-                  connectNulls={false}
-                  isAnimationActive={false}
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+          plot
         )}
       </div>
       {!finished && <p className="muted">Whole-source RTT and DNS figures appear when the analysis finishes.</p>}

@@ -1,4 +1,5 @@
 /** The overview dashboard of the selected source. */
+import { memo } from 'react';
 import type { JSX } from 'react';
 import { useSelectedSource } from '../../stores/sources-store.js';
 import { AnomaliesPanel } from './anomalies-panel.js';
@@ -11,6 +12,19 @@ import { HeadlineTotals, useRangeTotals } from './headline-totals.js';
 import { LatencyChart } from './latency-chart.js';
 import { TalkersTables } from './talkers-tables.js';
 import { VolumeChart } from './volume-chart.js';
+
+// Panels re-render only when their own props or subscriptions change: a live source's re-read
+// every second re-renders this view (its SourceInfo changed) but not every chart under it.
+const Volume = memo(VolumeChart);
+const Latency = memo(LatencyChart);
+const Anomalies = memo(AnomaliesPanel);
+const Events = memo(SourceEventsPanel);
+const Properties = memo(CaptureProperties);
+const PacketSizes = memo(PacketSizeChart);
+const Protocols = memo(ProtocolMix);
+const Talkers = memo(TalkersTables);
+const Conversations = memo(ConversationsTable);
+const Drift = memo(DriftPanel);
 
 /** Properties, totals, charts, anomalies, tables and drift; every range-aware part follows the brush. */
 export function OverviewView(): JSX.Element {
@@ -26,20 +40,20 @@ export function OverviewView(): JSX.Element {
   return (
     <div className="content" data-testid="overview">
       <HeadlineTotals q={totals} />
-      <VolumeChart series={source.kind === 'series'} />
-      <SourceEventsPanel sourceId={source.id} />
-      <AnomaliesPanel sourceId={source.id} />
+      <Volume series={source.kind === 'series'} />
+      <Events sourceId={source.id} />
+      <Anomalies sourceId={source.id} />
       <div className="grid-2">
-        <LatencyChart finished={source.status !== 'ingesting'} />
-        <CaptureProperties source={source} />
+        <Latency finished={source.status !== 'ingesting'} />
+        <Properties source={source} />
       </div>
       <div className="grid-2">
-        <PacketSizeChart totals={totals.data} />
-        <ProtocolMix totals={totals.data} />
+        <PacketSizes totals={totals.data} />
+        <Protocols totals={totals.data} />
       </div>
-      <TalkersTables />
-      <ConversationsTable />
-      <DriftPanel key={source.id} sourceId={source.id} />
+      <Talkers />
+      <Conversations />
+      <Drift key={source.id} sourceId={source.id} />
     </div>
   );
 }

@@ -4,11 +4,11 @@ import type { JSX } from 'react';
 import { ErrorMessage } from '../../components/error-banners.js';
 import { formatBytes, formatCount, protoName } from '../../format/units.js';
 import { useApiQuery } from '../../hooks/use-api-query.js';
-import { useSourceQueryInputs } from './source-query.js';
+import { HEAVY_REFRESH_MS, useSourceQueryInputs } from './source-query.js';
 
 /** Both talker tables with a bytes/packets order toggle. */
 export function TalkersTables(): JSX.Element {
-  const { sourceId, rangeReq, version } = useSourceQueryInputs();
+  const { sourceId, rangeReq, version } = useSourceQueryInputs(HEAVY_REFRESH_MS);
   const [orderBy, setOrderBy] = useState<'bytes' | 'packets'>('bytes');
   const q = useApiQuery('talkers.top', sourceId === null ? null : { sourceId, ...rangeReq, limit: 10, orderBy }, version);
   return (

@@ -9,16 +9,30 @@ import { useApiQuery } from '../../hooks/use-api-query.js';
 import { useSelection } from '../../stores/selection-store.js';
 import { usePalette } from '../chart-palette.js';
 import { toRows } from './chart-rows.js';
-import { useSourceQueryInputs } from './source-query.js';
+import { HEAVY_REFRESH_MS, useSourceQueryInputs } from './source-query.js';
 
 /** Drag-to-zoom strip over the source's whole extent (`metric` drawn: bytes, or a model's target). */
 export function TimeBrush({ metric = 'bytes' }: { metric?: string }): JSX.Element {
-  const { sourceId, range, version } = useSourceQueryInputs();
+  const { sourceId, range, version } = useSourceQueryInputs(HEAVY_REFRESH_MS);
   const setRange = useSelection((s) => s.setRange);
   const palette = usePalette();
   const q = useApiQuery('charts.series', sourceId === null ? null : { sourceId, metrics: [metric], maxPoints: 300 }, version);
   const rows = useMemo(() => (q.data === null ? [] : toRows(q.data, [{ metric, key: 'v', agg: 'avg' }], true)), [q.data, metric]);
-  const extent = q.data !== null && q.data.to > q.data.from ? ([q.data.from, q.data.to] as const) : null;
+  const data = q.data;
+  const extent = data !== null && data.to > data.from ? ([data.from, data.to] as const) : null;
+  // The miniature is rebuilt only when its data changed (not while dragging or loading).
+  const plot = useMemo(
+    () => (
+      <ResponsiveContainer width="100%" height="100%">
+        <AreaChart data={rows} margin={{ top: 2, right: 0, bottom: 2, left: 0 }} accessibilityLayer={false}>
+          <XAxis hide type="number" dataKey="t" domain={data === null || data.to <= data.from ? ['dataMin', 'dataMax'] : [data.from, data.to]} allowDataOverflow />
+          <YAxis hide domain={[0, 'auto']} />
+          <Area dataKey="v" type="linear" stroke={palette.line1} fill={palette.line1} fillOpacity={0.25} isAnimationActive={false} dot={false} activeDot={false} />
+        </AreaChart>
+      </ResponsiveContainer>
+    ),
+    [rows, data, palette],
+  );
   const box = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
 
@@ -62,13 +76,7 @@ export function TimeBrush({ metric = 'bytes' }: { metric?: string }): JSX.Elemen
       }}
       onPointerCancel={() => setDrag(null)}
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={rows} margin={{ top: 2, right: 0, bottom: 2, left: 0 }} accessibilityLayer={false}>
-          <XAxis hide type="number" dataKey="t" domain={extent === null ? ['dataMin', 'dataMax'] : [extent[0], extent[1]]} allowDataOverflow />
-          <YAxis hide domain={[0, 'auto']} />
-          <Area dataKey="v" type="linear" stroke={palette.line1} fill={palette.line1} fillOpacity={0.25} isAnimationActive={false} dot={false} activeDot={false} />
-        </AreaChart>
-      </ResponsiveContainer>
+      {plot}
       {shown !== null && <div className="sel" style={{ left: `${shown.left * 100}%`, width: `${(shown.right - shown.left) * 100}%` }} />}
     </div>
   );

@@ -17,7 +17,7 @@ import { anomalyMarkers } from './anomaly-markers.js';
 import { eventBands, useSourceEvents } from './event-bands.js';
 import { toRows } from './chart-rows.js';
 import type { SeriesPick } from './chart-rows.js';
-import { axisTime, useSourceQueryInputs } from './source-query.js';
+import { axisTime, LIVE_MAX_POINTS, useSourceQueryInputs } from './source-query.js';
 import { TimeBrush } from './time-brush.js';
 
 type Mode = 'bps' | 'pps';
@@ -28,7 +28,7 @@ const MAX_POINTS = 800;
 
 /** The volume panel. */
 export function VolumeChart({ height = 240, series = false }: { height?: number; series?: boolean }): JSX.Element {
-  const { sourceId, range, rangeReq, version } = useSourceQueryInputs();
+  const { sourceId, range, rangeReq, version, live } = useSourceQueryInputs();
   const resetRange = useSelection((s) => s.resetRange);
   const [mode, setMode] = useState<Mode>('bps');
   const palette = usePalette();
@@ -38,7 +38,7 @@ export function VolumeChart({ height = 240, series = false }: { height?: number;
   const metrics = series ? [SERIES_METRIC] : PROTOS.map((p) => p + suffix);
   const q = useApiQuery(
     'charts.series',
-    sourceId === null ? null : { sourceId, metrics, maxPoints: MAX_POINTS, ...rangeReq },
+    sourceId === null ? null : { sourceId, metrics, maxPoints: live ? LIVE_MAX_POINTS : MAX_POINTS, ...rangeReq },
     version,
   );
   const rows = useMemo(() => {
@@ -55,9 +55,51 @@ export function VolumeChart({ height = 240, series = false }: { height?: number;
     [rows, series],
   );
   const fmt = series ? formatCompactCount : mode === 'bps' ? formatBitRate : formatPacketRate;
-  const colorOf = (key: string): string => (key === SERIES_METRIC ? palette.line1 : palette[key as (typeof PROTOS)[number]]);
-  const span = q.data === null ? 0 : q.data.to - q.data.from;
-  const tip = tooltipStyle(palette);
+  const data = q.data;
+  // The plot is rebuilt only when what it draws changed (not when a refresh starts loading).
+  const plot = useMemo(() => {
+    const colorOf = (key: string): string => (key === SERIES_METRIC ? palette.line1 : palette[key as (typeof PROTOS)[number]]);
+    const span = data === null ? 0 : data.to - data.from;
+    const tip = tooltipStyle(palette);
+    return (
+      <ResponsiveContainer width="100%" height="100%">
+        <AreaChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
+          <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
+          <XAxis
+            type="number"
+            dataKey="t"
+            domain={data === null ? ['dataMin', 'dataMax'] : [data.from, data.to]}
+            allowDataOverflow
+            tickFormatter={(t: number) => axisTime(t, span)}
+            stroke={palette.axis}
+            fontSize={11}
+          />
+          <YAxis tickFormatter={(v: number) => fmt(v)} stroke={palette.axis} fontSize={11} width={78} />
+          <Tooltip
+            {...tip}
+            labelFormatter={(t) => formatEpoch(Number(t))}
+            formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
+          />
+          {data !== null && eventBands(events, data.from, data.to)}
+          {data !== null && anomalyMarkers(anomalies, data.from, data.to)}
+          <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
+          {present.map((p) => (
+            <Area
+              key={p}
+              dataKey={p}
+              stackId="1"
+              type="linear"
+              stroke={colorOf(p)}
+              fill={colorOf(p)}
+              fillOpacity={0.55}
+              isAnimationActive={false}
+              dot={false}
+            />
+          ))}
+        </AreaChart>
+      </ResponsiveContainer>
+    );
+  }, [rows, present, palette, fmt, data, events, anomalies]);
   return (
     <section className="panel" data-testid="volume-chart" data-points={rows.length}>
       <h3>
@@ -83,46 +125,7 @@ export function VolumeChart({ height = 240, series = false }: { height?: number;
       </h3>
       {q.error !== null && <ErrorMessage message={q.error} />}
       <div className={q.loading ? 'chart-wrap loading' : 'chart-wrap'} style={{ height }}>
-        {rows.length === 0 && !q.loading ? (
-          <div className="empty-chart">No traffic in this range</div>
-        ) : (
-          <ResponsiveContainer width="100%" height="100%">
-            <AreaChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 8 }}>
-              <CartesianGrid stroke={palette.grid} strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="t"
-                domain={q.data === null ? ['dataMin', 'dataMax'] : [q.data.from, q.data.to]}
-                allowDataOverflow
-                tickFormatter={(t: number) => axisTime(t, span)}
-                stroke={palette.axis}
-                fontSize={11}
-              />
-              <YAxis tickFormatter={(v: number) => fmt(v)} stroke={palette.axis} fontSize={11} width={78} />
-              <Tooltip
-                {...tip}
-                labelFormatter={(t) => formatEpoch(Number(t))}
-                formatter={(v, name) => [fmt(Number(v)), String(name).toUpperCase()]}
-              />
-              {q.data !== null && eventBands(events, q.data.from, q.data.to)}
-              {q.data !== null && anomalyMarkers(anomalies, q.data.from, q.data.to)}
-              <Legend formatter={(v: string) => v.toUpperCase()} wrapperStyle={{ fontSize: 12 }} />
-              {present.map((p) => (
-                <Area
-                  key={p}
-                  dataKey={p}
-                  stackId="1"
-                  type="linear"
-                  stroke={colorOf(p)}
-                  fill={colorOf(p)}
-                  fillOpacity={0.55}
-                  isAnimationActive={false}
-                  dot={false}
-                />
-              ))}
-            </AreaChart>
-          </ResponsiveContainer>
-        )}
+        {rows.length === 0 && !q.loading ? <div className="empty-chart">No traffic in this range</div> : plot}
       </div>
       <TimeBrush metric={series ? SERIES_METRIC : 'bytes'} />
     </section>
