@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import type { ForecastEvaluation, ForecastScores } from '../../src-shared/models-api.js';
+import { runTypeForecasts } from '../ml/forecast-by-type.js';
 import { runForecastTraining } from '../ml/forecast-train.js';
 import { runAnomalyTraining } from '../ml/anomaly-model.js';
 import { runClassifyTraining } from '../ml/classify-run.js';
@@ -33,6 +34,9 @@ Options:
   --resolution S     forecast, anomaly: window resolution in seconds (default: from the data)
   --lookback L       forecast: input windows (default: from the data's length, at most 24)
   --horizon H        forecast: windows predicted ahead (default: from the data, at most 5)
+  --by KIND          forecast: one model per traffic_type (flow labels) or service (SNI/DNS name),
+                     on window bytes split by the flows in each window (top 5 + other); folders
+                     under --out (default <workspace dir>/models/by-KIND-<source>-<time>)
   --features A,B…    forecast: input metrics besides the target, e.g. bif_mean,bif_max,rtt_gradient
                      (default: every metric with values; bytes in flight where TCP has them)
   --epochs E         forecast, classify: most epochs (default: from the data / 30)
@@ -60,7 +64,7 @@ const INT_OPTIONS = ['resolution', 'lookback', 'horizon', 'epochs', 'seed'] as c
 async function runTrain(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseOptions(args, {
     task: { type: 'string' }, db: { type: 'string' }, target: { type: 'string' }, out: { type: 'string' }, source: { type: 'string' },
-    contamination: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, features: { type: 'string' },
+    contamination: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, features: { type: 'string' }, by: { type: 'string' },
     json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     ...Object.fromEntries(INT_OPTIONS.map((k) => [k, { type: 'string' as const }])),
   });
@@ -119,6 +123,33 @@ async function runTrain(args: readonly string[], io: CliIo): Promise<number> {
     const folderOf = (modelId: number): string => (typeof values['out'] === 'string' ? resolve(values['out']) : join(dirname(ws.value.path), 'models', String(modelId)));
     if (task === 'anomaly') return trainAnomaly(io, models, db, folderOf, sourceId, { ...extra, ...(ints.resolution === undefined ? {} : { resolution: ints.resolution }), ...(ints.seed === undefined ? {} : { seed: ints.seed }) }, json);
     if (task === 'classify') return await trainClassify(io, models, db, folderOf, sourceIds, { ...(ints.epochs === undefined ? {} : { epochs: ints.epochs }), ...(ints.seed === undefined ? {} : { seed: ints.seed }) }, json);
+    const by = values['by'];
+    if (by !== undefined) {
+      if (by !== 'traffic_type' && by !== 'service') return usage(io, `--by: must be traffic_type or service, got ${String(by)}`);
+      if (task !== 'forecast') return usage(io, '--by: only for --task forecast');
+      const out = typeof values['out'] === 'string' ? resolve(values['out']) : join(dirname(ws.value.path), 'models', `by-${by}-${sourceId}-${Date.now()}`);
+      const r = await runTypeForecasts(db, {
+        sourceId, dir: out, by, ...(ints.resolution === undefined ? {} : { resolution: ints.resolution }), ...(ints.lookback === undefined ? {} : { lookback: ints.lookback }),
+        ...(ints.horizon === undefined ? {} : { horizon: ints.horizon }), ...(ints.epochs === undefined ? {} : { epochs: ints.epochs }),
+        ...(ints.seed === undefined ? {} : { seed: ints.seed }),
+      });
+      if (!r.ok) {
+        io.err(`flowbench: ${r.error.message}\n`);
+        return ExitCode.FAILED;
+      }
+      const { split, forecasts } = r.value;
+      if (json) io.out(`${JSON.stringify({ sourceId, by, resolution: split.resolution, windows: split.t.length, dir: out, series: forecasts })}\n`);
+      else {
+        io.out(`source ${sourceId}: bytes by ${by} at ${split.resolution} s, ${split.t.length} windows, models under ${out}\n`);
+        const f = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(3));
+        io.out(renderTable([{ title: 'series' }, ...['share', 'MAE', 'RMSE', 'sMAPE %', 'skill', 'persist. RMSE', 'seasonal RMSE'].map((title) => ({ title, align: 'right' as const }))], forecasts.map((x) => [
+          x.name, `${(x.share * 100).toFixed(1)} %`, x.evaluation === null ? (x.error ?? '-') : x.evaluation.model.mae.toFixed(1),
+          x.evaluation?.model.rmse.toFixed(1) ?? '-', x.evaluation?.model.smape.toFixed(1) ?? '-', f(x.evaluation?.model.skill),
+          x.evaluation?.persistence.rmse.toFixed(1) ?? '-', x.evaluation?.seasonalNaive?.rmse.toFixed(1) ?? '-',
+        ])));
+      }
+      return forecasts.some((x) => x.evaluation !== null) ? ExitCode.OK : ExitCode.FAILED;
+    }
     const modelId = models.create({ name: `forecast ${target ?? 'throughput'} · source ${sourceId} (cli)`, task: 'forecast', status: 'training', sourceId, target: target ?? null, resolution: ints.resolution ?? null });
     const dir = folderOf(modelId);
     models.setDir(modelId, dir);
