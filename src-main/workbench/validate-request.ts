@@ -216,37 +216,52 @@ function nonNegative(o: Obj, k: string, where: string): number {
   return v as number;
 }
 
-/** A flow behaviour of `traffic.classify` (fields of FlowBehaviour only: no addresses, ports or names). */
+const BEHAVIOUR_FIELDS: ReadonlySet<string> = new Set(['proto', 'duration', ...COUNT_KEYS, ...STAT_KEYS, 'handshake_rtt', 'early_packets']);
+const REQUIRED_COUNTS: ReadonlySet<string> = new Set(['fwd_packets', 'bwd_packets', 'fwd_bytes', 'bwd_bytes']);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= ID_MAX;
+const isNonNegative = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/**
+ * A flow behaviour of `traffic.classify` (fields of FlowBehaviour only: no addresses, ports or
+ * names). Batches run to 100 000 flows, so the checks are plain and field names are only built
+ * for the error.
+ */
 function flowBehaviour(v: unknown, field: string): FlowBehaviour {
   const o = object(v, field);
-  const where = `${field}.`;
-  only(o, ['proto', 'duration', ...COUNT_KEYS, ...STAT_KEYS, 'handshake_rtt', 'early_packets'], where);
-  const out: Record<string, unknown> = { proto: int(o, 'proto', 0, 255, where), duration: nonNegative(o, 'duration', where) };
+  for (const k in o) if (!BEHAVIOUR_FIELDS.has(k)) fail(`${field}.${k}`, 'unknown field');
+  const out: Record<string, unknown> = { proto: int(o, 'proto', 0, 255, `${field}.`), duration: nonNegative(o, 'duration', `${field}.`) };
   for (const k of COUNT_KEYS) {
-    if (o[k] === undefined && !['fwd_packets', 'bwd_packets', 'fwd_bytes', 'bwd_bytes'].includes(k)) continue;
-    out[k] = int(o, k, 0, ID_MAX, where);
+    const x = o[k];
+    if (x === undefined && !REQUIRED_COUNTS.has(k)) continue;
+    if (!isCount(x)) fail(`${field}.${k}`, `must be a whole number ≥ 0, got ${show(x)}`);
+    out[k] = x;
   }
   for (const k of STAT_KEYS) {
-    if (o[k] === undefined) continue;
-    const s = object(o[k], `${where}${k}`);
-    only(s, ['min', 'mean', 'max', 'std'], `${where}${k}.`);
-    out[k] = {
-      min: nonNegative(s, 'min', `${where}${k}.`), mean: nonNegative(s, 'mean', `${where}${k}.`),
-      max: nonNegative(s, 'max', `${where}${k}.`), std: nonNegative(s, 'std', `${where}${k}.`),
-    };
+    const x = o[k];
+    if (x === undefined) continue;
+    const s = object(x, `${field}.${k}`);
+    for (const sk in s) if (sk !== 'min' && sk !== 'mean' && sk !== 'max' && sk !== 'std') fail(`${field}.${k}.${sk}`, 'unknown field');
+    if (!isNonNegative(s['min']) || !isNonNegative(s['mean']) || !isNonNegative(s['max']) || !isNonNegative(s['std'])) {
+      const bad = (['min', 'mean', 'max', 'std'] as const).find((sk) => !isNonNegative(s[sk])) ?? 'min';
+      fail(`${field}.${k}.${bad}`, `must be a number ≥ 0, got ${show(s[bad])}`);
+    }
+    out[k] = s;
   }
-  if (o['handshake_rtt'] !== undefined && o['handshake_rtt'] !== null) out['handshake_rtt'] = nonNegative(o, 'handshake_rtt', where);
+  const rtt = o['handshake_rtt'];
+  if (rtt !== undefined && rtt !== null) out['handshake_rtt'] = nonNegative(o, 'handshake_rtt', `${field}.`);
   const seq = o['early_packets'];
-  if (!Array.isArray(seq) || seq.length > 30) fail(`${where}early_packets`, `must be a list of at most 30 [size, direction, iat], got ${show(seq)}`);
-  out['early_packets'] = (seq as unknown[]).map((p, i) => {
-    const at = `${where}early_packets[${i}]`;
-    if (!Array.isArray(p) || p.length !== 3) fail(at, `must be [wire size, direction 1 or -1, seconds since the previous packet], got ${show(p)}`);
+  if (!Array.isArray(seq) || seq.length > 30) fail(`${field}.early_packets`, `must be a list of at most 30 [size, direction, iat], got ${show(seq)}`);
+  const packets = seq as unknown[];
+  // Checked in place: a batch's 3 million packet triples are not copied (the request is frozen after).
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
+    if (!Array.isArray(p) || p.length !== 3) fail(`${field}.early_packets[${i}]`, `must be [wire size, direction 1 or -1, seconds since the previous packet], got ${show(p)}`);
     const [size, dir, iat] = p as unknown[];
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 262144) fail(`${at}[0]`, `must be a wire size in bytes, got ${show(size)}`);
-    if (dir !== 1 && dir !== -1) fail(`${at}[1]`, `must be 1 (client→server) or -1 (server→client), got ${show(dir)}`);
-    if (typeof iat !== 'number' || !Number.isFinite(iat) || iat < 0) fail(`${at}[2]`, `must be seconds ≥ 0, got ${show(iat)}`);
-    return [size, dir, iat];
-  });
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 262144) fail(`${field}.early_packets[${i}][0]`, `must be a wire size in bytes, got ${show(size)}`);
+    if (dir !== 1 && dir !== -1) fail(`${field}.early_packets[${i}][1]`, `must be 1 (client→server) or -1 (server→client), got ${show(dir)}`);
+    if (!isNonNegative(iat)) fail(`${field}.early_packets[${i}][2]`, `must be seconds ≥ 0, got ${show(iat)}`);
+  }
+  out['early_packets'] = packets;
   return out as unknown as FlowBehaviour;
 }
 
