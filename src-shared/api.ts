@@ -208,9 +208,9 @@ export interface FlowFilter {
   readonly proto?: number;
   /** Substring of the SNI or the DNS query name. */
   readonly name?: string;
-}
   /** The flow's shown label (user, else model, else rules; 'unknown' = none). */
   readonly label?: FlowLabel;
+}
 
 /** Sortable flow columns. */
 export const FLOW_SORT_COLUMNS = [
@@ -393,7 +393,6 @@ export interface Requests {
   'flows.classify': { req: { modelId: number; sourceId: number }; res: SourceClassifyResult };
   /** Predicts the traffic class of flow behaviours; default model: the newest ready classify model. */
   'traffic.classify': { req: { modelId?: number; flows: readonly FlowBehaviour[] }; res: TrafficClassifyResult };
-  'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
   /** The workspace's label rules, in matching order within each kind. */
   'labels.rules.list': { req: Record<string, never>; res: readonly LabelRule[] };
   /** Adds a rule, or replaces the rule `id`; rule labels of every flow follow at once. */
@@ -403,6 +402,7 @@ export interface Requests {
   'labels.rules.reset': { req: Record<string, never>; res: readonly LabelRule[] };
   /** Sets user labels from a CSV on the host (flow_id, or src,dst,sport,dport,proto; and label). */
   'labels.import': { req: { path: string; sourceId?: number }; res: LabelImportResult };
+  'capture.interfaces': { req: Record<string, never>; res: readonly InterfaceInfo[] };
   'capture.start': { req: CaptureStartRequest; res: { jobId: string } };
   'capture.stop': { req: { jobId: string }; res: null };
   'models.list': { req: Record<string, never>; res: readonly ModelInfo[] };
@@ -448,11 +448,11 @@ export interface Events {
   /** The models list changed (trained, imported, renamed, removed): re-read it. */
   'models.changed': { readonly modelId: number | null };
   'models.livePrediction': LivePrediction;
+  /** Labels changed (rules edited, user labels set or imported, a model applied): re-read flows. */
+  'labels.changed': { readonly sourceId: number | null };
 }
 
 /** An event name. */
-  /** Labels changed (rules edited, user labels set or imported, a model applied): re-read flows. */
-  'labels.changed': { readonly sourceId: number | null };
 export type EventName = keyof Events;
 
 /** Every request method, for transports that must list channels (the preload, the server). */
@@ -477,14 +477,14 @@ export const METHODS: readonly Method[] = [
   'flows.label',
   'flows.classify',
   'traffic.classify',
-  'capture.interfaces',
-  'capture.start',
-  'capture.stop',
   'labels.rules.list',
   'labels.rules.save',
   'labels.rules.remove',
   'labels.rules.reset',
   'labels.import',
+  'capture.interfaces',
+  'capture.start',
+  'capture.stop',
   'models.list',
   'models.get',
   'models.train',
@@ -508,11 +508,11 @@ export const EVENTS: readonly EventName[] = [
   'training.epoch',
   'models.changed',
   'models.livePrediction',
+  'labels.changed',
 ];
 
 /** Answer of a call: the value or an error as a value (never a stack). */
 export type CallResult<M extends Method> =
-  'labels.changed',
   | { readonly ok: true; readonly value: Requests[M]['res'] }
   | { readonly ok: false; readonly error: AppError };
 
