@@ -183,25 +183,28 @@ export function denseLayers(model: LayersModel): DenseLayer[] {
  * the per-call overhead and tensor copies dominate.
  */
 export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Array, m: number): Float32Array {
-  const widest = Math.max(...layers.map((l) => l.units));
-  let a = new Float32Array(widest);
-  let b = new Float32Array(widest);
-  const last = layers[layers.length - 1];
-  const classes = last?.units ?? 0;
+  const widest = Math.max(...layers.map((l) => l.units), layers[0]?.inputs ?? 0);
+  // Float64 scratch and kernels: no float32 rounding on every store in the inner loop.
+  const kernels = layers.map((l) => Float64Array.from(l.kernel));
+  let a = new Float64Array(widest);
+  let b = new Float64Array(widest);
+  const classes = layers[layers.length - 1]?.units ?? 0;
+  const width = layers[0]?.inputs ?? 0;
   const out = new Float32Array(m * classes);
   for (let r = 0; r < m; r++) {
-    let input: Float32Array = x.subarray(r * (layers[0]?.inputs ?? 0), (r + 1) * (layers[0]?.inputs ?? 0));
-    for (const l of layers) {
-      const { inputs, units, kernel, bias } = l;
-      b.set(bias.subarray(0, units));
+    for (let i = 0; i < width; i++) a[i] = x[r * width + i] as number;
+    for (let li = 0; li < layers.length; li++) {
+      const l = layers[li] as DenseLayer;
+      const kernel = kernels[li] as Float64Array;
+      const { inputs, units, bias } = l;
+      for (let j = 0; j < units; j++) b[j] = bias[j] as number;
       for (let i = 0; i < inputs; i++) {
-        const v = input[i] ?? 0;
+        const v = a[i] as number;
         if (v === 0) continue;
         const row = i * units;
         for (let j = 0; j < units; j++) b[j] = (b[j] as number) + v * (kernel[row + j] as number);
       }
       if (l.relu) for (let j = 0; j < units; j++) if ((b[j] as number) < 0) b[j] = 0;
-      input = b.subarray(0, units);
       [a, b] = [b, a];
     }
     // softmax of the last layer's logits (now in `a`)
@@ -210,10 +213,10 @@ export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Ar
     let sum = 0;
     for (let j = 0; j < classes; j++) {
       const e = Math.exp((a[j] as number) - max);
-      out[r * classes + j] = e;
+      b[j] = e;
       sum += e;
     }
-    for (let j = 0; j < classes; j++) out[r * classes + j] = (out[r * classes + j] as number) / sum;
+    for (let j = 0; j < classes; j++) out[r * classes + j] = (b[j] as number) / sum;
   }
   return out;
 }

@@ -256,7 +256,7 @@ export function scaleRows(raw: Float32Array, scalers: StatScalers, rows?: ArrayL
       const z = (t - (center[j] as number)) * (inv[j] as number);
       out[dst + j] = z > 10 ? 10 : z < -10 ? -10 : z;
     }
-    out.set(raw.subarray(src + nStat, src + FEATURE_COUNT), dst + nStat);
+    for (let j = nStat; j < FEATURE_COUNT; j++) out[dst + j] = raw[src + j] as number;
   }
   return out;
 }
