@@ -175,3 +175,32 @@ test('classify model: trains on corpus captures grouped by file, applies to a so
   const wrong = await api.call('flows.classify', { modelId, sourceId: 4242 });
   assert.ok(!wrong.ok && /sourceId: no source 4242/.test(wrong.error.message));
 });
+
+test('classify training cancels between batches: the job ends cancelled and the model failed with the reason', async (t) => {
+  const { api } = openBench(t, 'classify-cancel');
+  const ids: number[] = [];
+  for (const f of ['ndpi__netflix.pcap', 'ndpi__reddit.pcap']) ids.push((await openAndWait(api, join(corpusDir, 'pcap', f))).sourceId as number);
+  let jobId = '';
+  const first = new Promise<void>((resolve) => {
+    const off = api.on('training.epoch', (e) => {
+      if (e.jobId !== jobId) return;
+      off();
+      resolve();
+    });
+  });
+  const done = trainAndWait(api, { task: 'classify', sourceIds: ids, epochs: 200 }, 120_000);
+  // The job id arrives with models.train's answer; the first epoch event follows it.
+  for (let i = 0; i < 200 && jobId === ''; i++) {
+    const jobs = await value(api.call('jobs.list', {}));
+    jobId = jobs.find((j) => j.kind === 'train' && j.phase === 'running')?.jobId ?? '';
+    if (jobId === '') await new Promise((r) => setTimeout(r, 25));
+  }
+  await first;
+  await value(api.call('jobs.cancel', { jobId }));
+  const { job, modelId } = await done;
+  assert.equal(job.phase, 'cancelled');
+  const m = await value(api.call('models.get', { modelId }));
+  assert.equal(m.status, 'failed');
+  assert.match(m.error ?? '', /cancelled/);
+  assert.ok(m.history.length >= 1 && m.history.length < 200 * 3, `${m.history.length} epochs recorded`);
+});
