@@ -6,6 +6,7 @@ import { corpusDir } from '../../test/corpus-paths.js';
 import { openTempWorkspace } from '../../test/temp-workspace.js';
 import { ingestFile } from '../analysis/ingest-pipeline.js';
 import { simulate } from '../simulate/simulator.js';
+import { validateRequest } from '../workbench/validate-request.js';
 import { runForecastTraining } from './forecast-train.js';
 import { readModelFolder } from './model-files.js';
 import { readSourceSeries } from './source-series.js';
@@ -52,6 +53,15 @@ test('bytes-in-flight inputs: default where TCP has them, selectable by name, li
   assert.match(unknown.ok ? '' : unknown.error.message, /^features\[1\]: nope is not a metric of source \d+/);
   const none = await runForecastTraining(ws.db, { sourceId: udp.value.sourceId, dir: join(dir, 'y'), features: ['rtt_gradient'] });
   assert.match(none.ok ? '' : none.error.message, /^features\[0\]: source \d+ has no values of rtt_gradient \(no TCP data segments in range\)/);
+
+  // The request's features field is checked by name.
+  const req = (features: unknown): string => {
+    const v = validateRequest('models.train', { task: 'forecast', sourceId: 1, features });
+    return v.ok ? 'valid' : v.error.message;
+  };
+  assert.equal(req(FLIGHT), 'valid');
+  assert.match(req(['bif_mean', 'Bad Name']), /features\[1\]: must be a metric name, got "Bad Name"/);
+  assert.match(req('bif_mean'), /features: must be a list of at most 64 metric names/);
 
   // Import checks the inputs: names, order, fill rules.
   const edit = (f: (o: { features: { name: string; kind: string; metric: string | null }[]; fill: Record<string, unknown> }) => void): string => {

@@ -242,6 +242,7 @@ export const OPENAPI_DOCUMENT = {
           sources: { type: 'array', items: { type: 'integer', minimum: 1 }, description: 'classify: training sources (the groups of the split by file)' },
           metrics_file: { type: 'string', description: 'Absolute path on the server of a CSV/JSONL window series, imported as a series source first' },
           target: { type: 'string', description: 'forecast: window metric, default bytes_per_second' }, resolution: { type: 'integer', description: 'forecast, anomaly' },
+          features: { type: 'array', items: { type: 'string' }, description: 'forecast: input metrics besides the target, e.g. bif_mean, bif_max, rtt_gradient, bif_gradient' },
           lookback: { type: 'integer', description: 'forecast' }, horizon: { type: 'integer', description: 'forecast' }, epochs: { type: 'integer', description: 'forecast, classify' },
           contamination: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'anomaly: share of training windows flagged (default 0.05)' },
           from: { type: 'number', description: 'forecast, anomaly' }, to: { type: 'number', description: 'forecast, anomaly' }, seed: { type: 'integer' },
