@@ -82,6 +82,7 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
     'models.forecast': async ({ modelId, sourceId, from, to }) => {
       const m = ready(modelId);
       if (!m.ok) return m;
+      if (m.value.task !== 'forecast') return err({ code: 'invalid_argument', message: `modelId: model ${modelId} is a${m.value.task === 'anomaly' ? 'n' : ''} ${m.value.task} model, not a forecast model` });
       const sid = sourceId ?? m.value.sourceId;
       if (sid === null) return err({ code: 'invalid_argument', message: `sourceId: required (model ${modelId}'s training source is not in this workspace)` });
       if (ctx.sources.get(sid) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sid}` });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiClient, JobInfo } from '../../src-shared/api.js';
 import type { AnomalyDetectResult } from '../../src-shared/anomaly-api.js';
@@ -171,6 +171,23 @@ test('classify model: trains on corpus captures grouped by file, applies to a so
   const again = await value(api.call('traffic.classify', { modelId: imported.id, flows: [behaviour] }));
   assert.equal(again.predictions[0]?.label, one.predictions[0]?.label);
   assert.ok(Math.abs((again.predictions[0]?.confidence ?? 0) - (one.predictions[0]?.confidence ?? 0)) <= 1e-6);
+
+  const notForecast = await api.call('models.forecast', { modelId });
+  assert.ok(!notForecast.ok && /modelId: model \d+ is a classify model, not a forecast model/.test(notForecast.error.message));
+
+  // A folder whose preprocessing.json lost its classes, or whose weights do not fit model.json: refused, naming file and field.
+  const folder = await value(api.call('models.export', { modelId, directory: dir }));
+  const prepPath = join(folder.path, 'preprocessing.json');
+  const prep = JSON.parse(readFileSync(prepPath, 'utf8')) as Record<string, unknown>;
+  writeFileSync(prepPath, JSON.stringify({ ...prep, classes: 'web' }));
+  const noClasses = await api.call('models.import', { path: folder.path });
+  assert.ok(!noClasses.ok);
+  assert.match(noClasses.error.message, /preprocessing\.json: classes: /);
+  writeFileSync(prepPath, JSON.stringify(prep));
+  writeFileSync(join(folder.path, 'weights.bin'), Buffer.alloc(12));
+  const badWeights = await api.call('models.import', { path: folder.path });
+  assert.ok(!badWeights.ok);
+  assert.match(badWeights.error.message, /weights\.bin: 12 bytes, model\.json's weightsManifest needs \d+/);
 
   const wrong = await api.call('flows.classify', { modelId, sourceId: 4242 });
   assert.ok(!wrong.ok && /sourceId: no source 4242/.test(wrong.error.message));
