@@ -73,6 +73,12 @@ export interface ForecastTrainRequest {
    * TCP carries non-zero bytes in flight.
    */
   readonly features?: readonly string[];
+  /**
+   * Forecast the bytes of one traffic type (flow label) or service (SNI/DNS name) instead of a
+   * window metric: window bytes split by the flows overlapping each window (see
+   * src-main/ml/forecast-by-type.ts); names beyond the top `top` (default 5) are "other".
+   */
+  readonly series?: { readonly by: 'traffic_type' | 'service'; readonly name: string; readonly top?: number };
 }
 
 /**

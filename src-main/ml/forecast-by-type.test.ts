@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { openTempWorkspace } from '../../test/temp-workspace.js';
 import { ingestFile } from '../analysis/ingest-pipeline.js';
 import { simulate } from '../simulate/simulator.js';
+import { validateRequest } from '../workbench/validate-request.js';
 import { runTypeForecasts, typeSeries } from './forecast-by-type.js';
+import { forecastSource, loadModel } from './forecast-predict.js';
+import { runForecastTraining } from './forecast-train.js';
+import { loadTf } from './tf-backend.js';
 
 // Capacity forecast per traffic type and per service on a real capture: a small `mixed`
 // scenario (web/TLS with SNI, DNS, bulk and interactive flows, floods, a scan and a DNS
@@ -57,4 +61,26 @@ test('per-type and per-service bytes add up to the window bytes; each series for
     assert.equal(e.persistence.skill, 0);
     assert.ok(f.dir !== null && existsSync(join(f.dir, 'preprocessing.json')));
   }
+
+  // A per-type model forecasts its own series again: models.forecast / predict read the same split.
+  const first = trained[0];
+  assert.ok(first?.dir !== null && first?.dir !== undefined);
+  const { tf } = await loadTf();
+  const loaded = await loadModel(tf, first.dir);
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.error.message);
+  assert.equal(loaded.value.prep.series?.name, first.name);
+  const fc = forecastSource(tf, ws.db, loaded.value, sourceId);
+  assert.ok(fc.ok, fc.ok ? '' : fc.error.message);
+  const split = typeSeries(ws.db, sourceId, 'traffic_type', { resolution: 1, top: 3 });
+  assert.ok(split.ok);
+  const col = split.value.series.get(first.name);
+  assert.ok(col !== undefined);
+  const at = new Map(fc.value.t.map((x, i) => [x, fc.value.actual[i]]));
+  split.value.t.forEach((x, i) => assert.equal(at.get(x), col[i], `${first.name} at ${x}`));
+  // Asking for a name the split does not have, or a bad selector, is an error naming the field.
+  const missing = await runForecastTraining(ws.db, { sourceId, dir: join(dir, 'none'), resolution: 1, series: { by: 'service', name: 'no.such.name' } });
+  assert.match(missing.ok ? '' : missing.error.message, /^series\.name: source \d+ has no service "no\.such\.name" \(it has: /);
+  const bad = validateRequest('models.train', { task: 'forecast', sourceId, series: { by: 'colour', name: 'x' } });
+  assert.match(bad.ok ? '' : bad.error.message, /series\.by: must be one of traffic_type, service/);
+  assert.ok(validateRequest('models.train', { task: 'forecast', sourceId, series: { by: 'service', name: 'example.com', top: 3 } }).ok);
 });

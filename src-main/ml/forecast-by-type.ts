@@ -25,6 +25,9 @@ import type { RawSeries } from './forecast-dataset.js';
 import { runForecastTraining } from './forecast-train.js';
 import type { ForecastTrainSpec, TrainHooks } from './forecast-train.js';
 import { readSourceSeries } from './source-series.js';
+import type { SourceSeries } from './source-series.js';
+import { SourcesRepo } from '../store/sources-repo.js';
+import type { SeriesSelector } from './forecast-dataset.js';
 
 /** What the series are split by. */
 export type SplitBy = 'traffic_type' | 'service';
@@ -126,6 +129,22 @@ function namer(db: Database.Database, sourceId: number, by: SplitBy, flows: read
   return (f) => shownLabel(match({ ...f, resolved_name: names.get(f.server_addr) ?? null }).label, stored.get(f.id) ?? []).label;
 }
 
+/**
+ * A source's bytes/s of one traffic type or service (a name `typeSeries` lists, "other" and
+ * "unattributed" included) as the series a forecast trains on or predicts.
+ */
+export function derivedSeries(db: Database.Database, sourceId: number, sel: SeriesSelector, resolution?: number): Result<SourceSeries> {
+  const split = typeSeries(db, sourceId, sel.by, { ...(resolution === undefined ? {} : { resolution }), ...(sel.top === undefined ? {} : { top: sel.top }) });
+  if (!split.ok) return split;
+  const col = split.value.series.get(sel.name);
+  if (col === undefined) {
+    return err({ code: 'invalid_argument', message: `series.name: source ${sourceId} has no ${sel.by} "${sel.name}" (it has: ${[...split.value.series.keys()].join(', ')})` });
+  }
+  const source = new SourcesRepo(db).get(sourceId);
+  if (source === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
+  return ok({ source, raw: { kind: source.kind, resolution: split.value.resolution, t: split.value.t, columns: { [TARGET]: Array.from(col) } }, target: TARGET });
+}
+
 /** One series' forecast. */
 export interface TypeForecast {
   readonly name: string;
@@ -156,7 +175,8 @@ export async function runTypeForecasts(
     const raw: RawSeries = { kind: base.value.raw.kind, resolution: s.resolution, t: s.t, columns: { [TARGET]: Array.from(col) } };
     const dir = `${spec.dir}/${k}-${name.replace(/[^\w.-]+/g, '_').slice(0, 60)}`;
     const share = all > 0 ? col.reduce((a, v) => a + v, 0) / all : 0;
-    const r = await runForecastTraining(db, { ...spec, dir, target: TARGET }, hooks, { ...base.value, raw, target: TARGET });
+    const series = { by: spec.by, name, ...(spec.top === undefined ? {} : { top: spec.top }) };
+    const r = await runForecastTraining(db, { ...spec, dir, target: TARGET, series }, hooks, { ...base.value, raw, target: TARGET });
     forecasts.push(r.ok ? { name, share, dir, evaluation: r.value.evaluation, error: null } : { name, share, dir: null, evaluation: null, error: r.error.message });
   }
   if (forecasts.every((f) => f.evaluation === null)) return err({ code: 'invalid_argument', message: `source ${spec.sourceId}: no series could be forecast: ${forecasts[0]?.error ?? 'no flows'}` });

@@ -83,6 +83,16 @@ export interface ForecastPreprocessing {
   /** Window extractor version the features were computed with. */
   readonly extractor: string;
   readonly seasonWindows: number | null;
+  /** Set when the target is one traffic type's or service's bytes derived from the flows (forecast-by-type.ts). */
+  readonly series?: SeriesSelector;
+}
+
+/** One derived per-type series: split by traffic type or service, and the series' name. */
+export interface SeriesSelector {
+  readonly by: 'traffic_type' | 'service';
+  readonly name: string;
+  /** Series kept by name before "other" (default forecast-by-type's TOP). */
+  readonly top?: number;
 }
 
 /** Settings of a dataset (all optional; defaults come from the data). */

@@ -13,6 +13,8 @@ import { predictWindows } from './forecast-model.js';
 import { loadLayersModel, readModelFolder } from './model-files.js';
 import { WindowsRepo } from '../store/windows-repo.js';
 import { readSourceSeries } from './source-series.js';
+import type { SourceSeries } from './source-series.js';
+import { derivedSeries } from './forecast-by-type.js';
 import type { Tf } from './tf-backend.js';
 
 /** A loaded model with its preprocessing and report. */
@@ -69,7 +71,7 @@ export function forecastGrid(tf: Tf, m: LoadedModel, grid: Grid): ForecastRun {
 /** Reads the source's windows the model needs and forecasts over them. */
 export function forecastSource(tf: Tf, db: Database.Database, m: LoadedModel, sourceId: number, from?: number, to?: number): Result<ForecastRun> {
   const metrics = [...new Set(m.prep.features.map((f) => f.metric).filter((x): x is string => x !== null))];
-  const series = readSourceSeries(db, sourceId, {
+  const series = m.prep.series !== undefined ? derivedInRange(db, sourceId, m.prep, from, to) : readSourceSeries(db, sourceId, {
     resolution: m.prep.resolution, target: m.prep.target, metrics,
     ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }),
   });
@@ -79,6 +81,17 @@ export function forecastSource(tf: Tf, db: Database.Database, m: LoadedModel, so
     return err({ code: 'invalid_argument', message: `sourceId: source ${sourceId} has ${grid.t.length} windows in range; the model needs a lookback of ${m.prep.lookback}` });
   }
   return ok(forecastGrid(tf, m, grid));
+}
+
+/** A per-type model's series on a source, cut to [from, to]. */
+function derivedInRange(db: Database.Database, sourceId: number, prep: ForecastPreprocessing, from?: number, to?: number): Result<SourceSeries> {
+  if (prep.series === undefined) return err({ code: 'invalid_argument', message: 'series: not a per-type model' });
+  const d = derivedSeries(db, sourceId, prep.series, prep.resolution);
+  if (!d.ok) return d;
+  const { raw } = d.value;
+  const keep = raw.t.map((t) => (from === undefined || t >= from) && (to === undefined || t <= to));
+  const cut = <T>(a: readonly T[]): T[] => a.filter((_, i) => keep[i]);
+  return ok({ ...d.value, raw: { ...raw, t: cut(raw.t), columns: Object.fromEntries(Object.entries(raw.columns).map(([k, v]) => [k, cut(v)])) } });
 }
 
 /** The last windows of a live capture (1 s rows as the aggregator emits them; gaps are empty windows). */

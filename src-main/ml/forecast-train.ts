@@ -18,6 +18,8 @@ import type { EpochReport, ModelSettings } from './forecast-model.js';
 import { REPORT_VERSION, saveLayersModel, writeModelDocs } from './model-files.js';
 import { readSourceSeries } from './source-series.js';
 import type { SourceSeries } from './source-series.js';
+import { derivedSeries } from './forecast-by-type.js';
+import type { SeriesSelector } from './forecast-dataset.js';
 import { loadTf } from './tf-backend.js';
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Tf } from './tf-backend.js';
@@ -41,6 +43,8 @@ export interface ForecastTrainSpec {
   readonly units?: number;
   /** Input metrics besides the target (default: source-series' choice). */
   readonly features?: readonly string[];
+  /** Forecast one traffic type's or service's bytes (forecast-by-type.ts) instead of a stored metric. */
+  readonly series?: SeriesSelector;
 }
 
 /** Callbacks of a run. */
@@ -69,7 +73,9 @@ export async function runForecastTraining(
 ): Promise<Result<ForecastTrainResult>> {
   const t0 = performance.now();
   // `derived`: a series computed from the source rather than stored (per-type capacity forecasts).
-  const series = derived !== undefined ? ok(derived) : readSourceSeries(db, spec.sourceId, {
+  const series = derived !== undefined ? ok(derived) : spec.series !== undefined
+    ? derivedSeries(db, spec.sourceId, spec.series, spec.resolution)
+    : readSourceSeries(db, spec.sourceId, {
     ...(spec.resolution === undefined ? {} : { resolution: spec.resolution }), ...(spec.target === undefined ? {} : { target: spec.target }),
     ...(spec.from === undefined ? {} : { from: spec.from }), ...(spec.to === undefined ? {} : { to: spec.to }),
     ...(spec.features === undefined ? {} : { inputs: spec.features }),
@@ -83,6 +89,7 @@ export async function runForecastTraining(
       target, kind: raw.kind, extractor: ANALYZER_VERSION, ...(spec.features === undefined ? {} : { required: spec.features }),
       ...(spec.lookback === undefined ? {} : { lookback: spec.lookback }), ...(spec.horizon === undefined ? {} : { horizon: spec.horizon }),
     });
+    if (spec.series !== undefined) prep = { ...prep, series: spec.series };
   } catch (e) {
     return err({ code: 'invalid_argument', message: `source ${spec.sourceId}: ${(e as Error).message}` });
   }
@@ -123,7 +130,7 @@ export async function runForecastTraining(
         id: source.id, kind: source.kind, displayName: source.displayName, path: source.path, size: source.size, headSha256: source.headSha256,
         analyzer: source.analyzer,
       },
-      target, resolution: grid.resolution, lookback: prep.lookback, horizon: prep.horizon,
+      target, resolution: grid.resolution, lookback: prep.lookback, horizon: prep.horizon, series: spec.series ?? null,
       features: prep.features.map((f) => f.name),
       split: {
         windows: grid.t.length, from: grid.t[0] ?? null, to: (grid.t[grid.t.length - 1] ?? 0) + grid.resolution,

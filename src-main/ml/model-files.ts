@@ -166,6 +166,15 @@ export function checkPreprocessing(o: Record<string, unknown>, path: string): Re
       if (rule !== 'zero' && rule !== 'ffill') return bad(`fill.${f.metric}`, `must be "zero" or "ffill", got ${show(rule)}`);
     }
   }
+  const series = o['series'];
+  if (series !== undefined) {
+    const sel = series as { by?: unknown; name?: unknown } | null;
+    const top = (sel as { top?: unknown } | null)?.top;
+    if (typeof sel !== 'object' || sel === null || (sel.by !== 'traffic_type' && sel.by !== 'service') || typeof sel.name !== 'string' || sel.name === ''
+      || (top !== undefined && !(Number.isInteger(top) && (top as number) > 0))) {
+      return bad('series', `must be { by: "traffic_type" | "service", name, top? }, got ${show(series)}`);
+    }
+  }
   const first = fs[0] as InputFeature;
   if (first.kind !== 'value' || first.metric !== o['target']) return bad('features[0]', `must be the target ${String(o['target'])} itself`);
   const season = o['seasonWindows'];

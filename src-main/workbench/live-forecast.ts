@@ -151,6 +151,9 @@ const LIVE_COLUMNS: ReadonlySet<string> = new Set<string>([
 
 /** The window metrics a model reads (target first), or an error naming those a live capture lacks. */
 export function liveMetrics(modelId: number, prep: ForecastPreprocessing): Result<string[], AppError> {
+  if (prep.series !== undefined) {
+    return err({ code: 'invalid_argument', message: `modelId: model ${modelId} forecasts the ${prep.series.by} "${prep.series.name}" (derived from flows), which does not run live` });
+  }
   const metrics = [...new Set([prep.target, ...prep.features.flatMap((f) => (f.metric === null ? [] : [f.metric]))])];
   const missing = metrics.filter((m) => !LIVE_COLUMNS.has(m));
   if (missing.length > 0) {

@@ -64,7 +64,7 @@ export class ModelJobs {
     ctx.jobs.update(job.jobId, { phase: 'running', sourceId: source.id });
     ctx.emit('models.changed', { modelId });
     const spec: TrainSpec = req.task === 'forecast'
-      ? { task: 'forecast', sourceId: source.id, dir, ...pick(req, ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features']) }
+      ? { task: 'forecast', sourceId: source.id, dir, ...pick(req, ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features', 'series']) }
       : req.task === 'anomaly'
         ? { task: 'anomaly', sourceId: source.id, dir, ...pick(req, ['resolution', 'contamination', 'from', 'to', 'seed']) }
         : { task: 'classify', sourceIds: req.sourceIds, dir, ...pick(req, ['seed', 'epochs']) };

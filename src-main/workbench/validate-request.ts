@@ -406,7 +406,7 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     const task = oneOf(o, 'task', ['forecast', 'anomaly', 'classify'] as const);
     if (task === 'anomaly') return ok(anomalyTrain(o));
     if (task === 'classify') return ok(classifyTrain(o));
-    only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features']);
+    only(o, ['task', 'sourceId', 'name', 'target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features', 'series']);
     const name = optName(o);
     const target = optText(o, 'target');
     if (target !== undefined && !/^[a-z][a-z0-9_]{0,127}$/.test(target)) fail('target', `must be a metric name, got ${show(target)}`);
@@ -422,8 +422,18 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
         if (typeof f !== 'string' || !/^[a-z][a-z0-9_]{0,127}$/.test(f)) fail(`features[${i}]`, `must be a metric name, got ${show(f)}`);
       });
     }
+    const series = o['series'];
+    if (series !== undefined) {
+      if (typeof series !== 'object' || series === null || Array.isArray(series)) fail('series', 'must be { by, name, top? }');
+      const sel = series as Record<string, unknown>;
+      only(sel, ['by', 'name', 'top'], 'series.');
+      oneOf(sel, 'by', ['traffic_type', 'service'] as const, 'series.');
+      if (typeof sel['name'] !== 'string' || sel['name'] === '' || sel['name'].length > 300) fail('series.name', `must be a traffic type or service name, got ${show(sel['name'])}`);
+      optInt(sel, 'top', 1, 50, 'series.');
+    }
     return ok({
       ...(features === undefined ? {} : { features: features as string[] }),
+      ...(series === undefined ? {} : { series: series as { by: 'traffic_type' | 'service'; name: string; top?: number } }),
       task: 'forecast' as const, sourceId: sourceId(o), ...range(o),
       ...(name === undefined ? {} : { name }), ...(target === undefined ? {} : { target }),
       ...(resolution === undefined ? {} : { resolution }), ...(lookback === undefined ? {} : { lookback }),
