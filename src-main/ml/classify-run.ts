@@ -83,7 +83,9 @@ export async function runClassifyTraining(tf: Tf, db: Database.Database, spec: C
     folds, signal, importance: folds > 0,
     ...(spec.seed === undefined ? {} : { seed: spec.seed }), ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
     onEpoch: (e) => {
-      const epoch = Math.min(totalEpochs, (e.fold - 1) * epochsPerModel + e.epoch);
+      // Folds 1..k run first; the final model on all flows reports fold 0 and comes last.
+      const run = e.fold === 0 ? folds : e.fold - 1;
+      const epoch = Math.min(totalEpochs, run * epochsPerModel + e.epoch);
       const elapsedSeconds = (performance.now() - t0) / 1000;
       history.push({ epoch, loss: e.loss, valLoss: null });
       hooks.onEpoch?.({ epoch, epochs: totalEpochs, loss: e.loss, elapsedSeconds, etaSeconds: (elapsedSeconds / epoch) * (totalEpochs - epoch) });

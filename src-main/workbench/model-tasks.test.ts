@@ -126,6 +126,8 @@ test('classify model: trains on corpus captures grouped by file, applies to a so
   off();
   assert.equal(job.phase, 'done', JSON.stringify(job.error));
   assert.ok(epochs.length >= 3, `epochs seen ${epochs.length}`);
+  // 3 folds + the final model, 3 epochs each: one event per epoch, counted 1..12 in order.
+  assert.deepEqual(epochs, Array.from({ length: 12 }, (_, i) => i + 1), 'epoch numbers run 1..12 across folds and the final fit');
   const d = await value(api.call('models.get', { modelId }));
   assert.equal(d.task, 'classify');
   const c = d.classification;

@@ -179,7 +179,7 @@ export const OPENAPI_DOCUMENT = {
       Job: {
         type: 'object',
         properties: {
-          jobId: { type: 'string' }, kind: { type: 'string', enum: ['ingest', 'capture', 'train'] },
+          jobId: { type: 'string' }, kind: { type: 'string', enum: ['ingest', 'capture', 'train', 'simulate'] },
           phase: { type: 'string', enum: ['queued', 'running', 'done', 'cancelled', 'failed'] }, sourceId: { type: 'integer', nullable: true },
           bytesDone: { type: 'integer' }, bytesTotal: { type: 'integer' }, packets: { type: 'integer' }, etaSeconds: { type: 'number', nullable: true },
           error: { nullable: true, allOf: [{ type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }] },
@@ -243,6 +243,10 @@ export const OPENAPI_DOCUMENT = {
           metrics_file: { type: 'string', description: 'Absolute path on the server of a CSV/JSONL window series, imported as a series source first' },
           target: { type: 'string', description: 'forecast: window metric, default bytes_per_second' }, resolution: { type: 'integer', description: 'forecast, anomaly' },
           features: { type: 'array', items: { type: 'string' }, description: 'forecast: input metrics besides the target, e.g. bif_mean, bif_max, rtt_gradient, bif_gradient' },
+          series: {
+            type: 'object', required: ['by', 'name'], description: 'forecast: the bytes of one traffic type or service (window bytes split by the flows in each window) instead of a metric',
+            properties: { by: { type: 'string', enum: ['traffic_type', 'service'] }, name: { type: 'string' }, top: { type: 'integer', minimum: 1, maximum: 50 } },
+          },
           lookback: { type: 'integer', description: 'forecast' }, horizon: { type: 'integer', description: 'forecast' }, epochs: { type: 'integer', description: 'forecast, classify' },
           contamination: { type: 'number', exclusiveMinimum: 0, maximum: 0.5, description: 'anomaly: share of training windows flagged (default 0.05)' },
           from: { type: 'number', description: 'forecast, anomaly' }, to: { type: 'number', description: 'forecast, anomaly' }, seed: { type: 'integer' },
