@@ -31,7 +31,7 @@ import { classifyMetrics, classWeights, fileBalancedWeights, groupedFolds } from
 import type { ClassifyMetrics } from './classify-eval.js';
 import { argmaxRows, buildClassifier, DEFAULT_CLASSIFIER, denseLayers, forwardProbabilities, trainClassifier } from './classify-model.js';
 import type { ClassifierEpoch, ClassifierSettings, DenseLayer } from './classify-model.js';
-import { CLASSIFY_PREPROCESSING_VERSION } from './classify-train.js';
+import { CLASSIFY_PREPROCESSING_VERSION, importanceGroups, permuteColumns } from './classify-train.js';
 import type { LabelledData } from './classify-train.js';
 import { DEFAULT_FOREST, forestProbabilities, trainForest } from './forest.js';
 import type { Forest, ForestSettings } from './forest.js';
@@ -242,31 +242,6 @@ export async function trainFlowClassifier(tf: Tf, data: LabelledData, options: T
     },
     report,
   };
-}
-
-/** Each statistics feature alone, and the whole early-packet sequence as one group. */
-function importanceGroups(): [string, number[]][] {
-  const stat = STAT_FEATURES.map((f, j): [string, number[]] => [f.name, [j]]);
-  const seq = Array.from({ length: FEATURE_COUNT - STAT_FEATURES.length }, (_, i) => STAT_FEATURES.length + i);
-  return [...stat, ['early_packets', seq]];
-}
-
-function permuteColumns(x: Float32Array, cols: readonly number[], m: number, seed: number): Float32Array {
-  const out = x.slice();
-  let s = seed >>> 0;
-  const order = Int32Array.from({ length: m }, (_, i) => i);
-  for (let i = m - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    const t = order[i] ?? 0;
-    order[i] = order[j] ?? 0;
-    order[j] = t;
-  }
-  for (let i = 0; i < m; i++) {
-    const src = (order[i] ?? 0) * FEATURE_COUNT;
-    for (const c of cols) out[i * FEATURE_COUNT + c] = x[src + c] ?? 0;
-  }
-  return out;
 }
 
 /** Class index and probability of each of m raw feature rows (rawFeatures layout), in batch. */

@@ -109,13 +109,14 @@ export async function crossValidate(
 }
 
 /** Each statistics feature alone, and the whole early-packet sequence as one group. */
-function importanceGroups(): [string, number[]][] {
+export function importanceGroups(): [string, number[]][] {
   const stat = STAT_FEATURES.map((f, j): [string, number[]] => [f.name, [j]]);
   const seq = Array.from({ length: FEATURE_COUNT - STAT_FEATURES.length }, (_, i) => STAT_FEATURES.length + i);
   return [...stat, ['early_packets', seq]];
 }
 
-function permuteColumns(x: Float32Array, cols: readonly number[], m: number, seed: number): Float32Array {
+/** Rows of x (m × FEATURE_COUNT) with the columns `cols` moved together by one seeded row permutation. */
+export function permuteColumns(x: Float32Array, cols: readonly number[], m: number, seed: number): Float32Array {
   const out = x.slice();
   // One row permutation for the whole group keeps the columns of a group together.
   let s = seed >>> 0;
