@@ -231,3 +231,66 @@ test('cancel a training run after its first epoch: the job ends cancelled and th
     await screenshot(page, 'models-5-cancelled');
   });
 });
+
+test('capacity by traffic type: per-type models of a generated mixed capture drawn stacked, adding up to the window bytes', { skip, timeout: 180_000 }, async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { simulate } = await import('../src-main/simulate/simulator.js');
+  const { typeSeries } = await import('../src-main/ml/forecast-by-type.js');
+  const dir = mkdtempSync(join(tmpdir(), 'flowbench-e2e-types-'));
+  try {
+    const pcap = join(dir, 'mixed.pcapng');
+    const sim = simulate({ scenario: 'mixed', duration: 300, out: pcap, rate: 40, seed: 9 });
+    assert.ok(sim.ok, sim.ok ? '' : sim.error.message);
+    await journey(async (page, served) => {
+      await page.getByTestId('empty-state').waitFor();
+      await page.getByTestId('file-input').setInputFiles(pcap);
+      const item = page.locator('[data-testid="source-item"][data-status="complete"]').first();
+      await item.waitFor({ timeout: 60_000 });
+      const sourceId = Number(await item.getAttribute('data-source-id'));
+      await item.click();
+      // The split the server will train on, read independently from the workspace file.
+      const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
+      const split = typeSeries(db, sourceId, 'traffic_type', { resolution: 1, top: 2 });
+      db.close();
+      assert.ok(split.ok, split.ok ? '' : split.error.message);
+      const names = [...split.value.series.keys()];
+      assert.ok(names.length >= 3, names.join(', '));
+      const modelIds: number[] = [];
+      for (const name of names) {
+        const res = await fetch(`${served.url}/api/train`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ task: 'forecast', source: sourceId, series: { by: 'traffic_type', name, top: 2 }, resolution: 1, lookback: 6, horizon: 2, epochs: 1, seed: 1 }),
+        });
+        assert.equal(res.status, 202, await res.clone().text());
+        modelIds.push(((await res.json()) as { modelId: number }).modelId);
+      }
+      await page.getByTestId('view-models').click();
+      await page.getByTestId('models-view').waitFor();
+      // Trained one after another in the ML worker; the workspace file says when each is done.
+      const deadline = Date.now() + 150_000;
+      while (modelIds.some((id) => storedModel(served, id)?.status === 'training') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      for (const id of modelIds) assert.equal(storedModel(served, id)?.status, 'ready', `model ${id}: ${JSON.stringify(storedModel(served, id))}`);
+      await page.reload();
+      await page.getByTestId('view-models').click();
+      await page.getByTestId('models-view').waitFor();
+      await page.locator(`[data-testid="model-row"][data-model-id="${modelIds[0] ?? 0}"][data-status="ready"]`).waitFor({ timeout: 30_000 });
+      await page.locator(`[data-testid="model-row"][data-model-id="${modelIds[0] ?? 0}"]`).click();
+      await waitAttr(page, '[data-testid="type-stack-chart"]', 'data-series', (v) => Number(v) === names.length, 60_000);
+      const chart = page.getByTestId('type-stack-chart');
+      assert.ok(Number(await chart.getAttribute('data-points')) > 10);
+      await chart.locator('.recharts-area').first().waitFor();
+      assert.equal(await chart.locator('.recharts-area').count(), names.length, 'one stacked area per traffic type');
+      // Every window's per-type bytes add up to the window's bytes.
+      const s = split.value;
+      s.t.forEach((t, i) => {
+        const sum = [...s.series.values()].reduce((a, c) => a + (c[i] ?? 0), 0);
+        assert.ok(Math.abs(sum - (s.total[i] ?? 0)) <= 1e-9 * Math.max(1, s.total[i] ?? 0), `window ${t}`);
+      });
+      await chart.scrollIntoViewIfNeeded();
+      await screenshot(page, 'models-capacity-by-type');
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,7 @@ import type { Route } from './routes.js';
 
 /** Training settings passed through to `models.train` under their contract names, per task. */
 const TRAIN_PARAMS = {
-  forecast: ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features'],
+  forecast: ['target', 'resolution', 'lookback', 'horizon', 'epochs', 'from', 'to', 'seed', 'features', 'series'],
   anomaly: ['resolution', 'contamination', 'from', 'to', 'seed'],
   classify: ['epochs', 'seed'],
 } as const;

@@ -125,7 +125,7 @@ function ModelRow({ model }: { model: ModelInfo }): JSX.Element {
       <td title={model.sourceId === null ? 'imported; its source is not in this workspace' : undefined}>
         {sourceName ?? (model.sourceId === null ? '—' : `#${model.sourceId}`)}
       </td>
-      <td className="num">{skill === undefined ? '–' : skill.toFixed(3)}</td>
+      <td className="num">{typeof skill === 'number' && Number.isFinite(skill) ? skill.toFixed(3) : '–'}</td>
       <td>{model.backend ?? '–'}</td>
       <td className="muted">{formatEpoch(model.createdAt / (model.createdAt > 1e12 ? 1000 : 1)).slice(0, 19)}</td>
       <td className="actions" onClick={(e) => e.stopPropagation()}>

@@ -57,7 +57,7 @@ export function ModelMetrics({ evaluation, target }: { evaluation: ForecastEvalu
                   <td className="num" title={String(s.mae)}>{formatMetricValue(target, s.mae)}</td>
                   <td className="num" title={String(s.rmse)}>{formatMetricValue(target, s.rmse)}</td>
                   <td className="num" title={String(s.smape)}>{Number.isFinite(s.smape) ? `${s.smape.toFixed(1)} %` : '–'}</td>
-                  <td className={`num ${s.skill < 0 ? 'neg' : ''}`} title={String(s.skill)}>{Number.isFinite(s.skill) ? s.skill.toFixed(3) : '–'}</td>
+                  <td className={`num ${s.skill < 0 ? 'neg' : ''}`} title={String(s.skill)}>{typeof s.skill === 'number' && Number.isFinite(s.skill) ? s.skill.toFixed(3) : '–'}</td>
                 </>
               )}
             </tr>

@@ -7,6 +7,7 @@ import { ModelDetailPanel } from './model-detail.js';
 import { ModelList } from './model-list.js';
 import { TrainPanel } from './train-panel.js';
 import { TrainingLossChart } from './training-loss-chart.js';
+import { TypeStackPanel } from './type-stack-chart.js';
 
 /** The Models view. */
 export function ModelsView(): JSX.Element {
@@ -23,6 +24,7 @@ export function ModelsView(): JSX.Element {
         {selected !== null && <ModelDetailPanel modelId={selected.id} />}
       </div>
       {selected !== null && selected.status === 'ready' && selected.task === 'forecast' && <ForecastPanel model={selected} />}
+      {selected !== null && selected.status === 'ready' && selected.task === 'forecast' && <TypeStackPanel model={selected} />}
     </div>
   );
 }
