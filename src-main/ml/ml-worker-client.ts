@@ -3,14 +3,13 @@
  * jobs in the worker (one at a time) and answers each with a promise. A crashed worker fails
  * its pending jobs with an error value and is spawned again for the next job.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AppError, Result } from '../../src-shared/result.js';
 import type { ForecastRun, LiveInput, LiveOutput } from './forecast-predict.js';
 import type { FlowBehaviour } from '../../src-shared/classify-api.js';
 import { isFromMlWorker } from './ml-messages.js';
 import type { ClassifyAnswer, FromMlWorker, MlJob, ModelTrainResult, TrainSpec } from './ml-messages.js';
+import { spawnModuleWorker } from '../workbench/spawn-module-worker.js';
 
 /** Progress callbacks of a training job. */
 export interface TrainListener {
@@ -129,13 +128,7 @@ function failure(message: string): { ok: false; error: AppError } {
   return { ok: false, error: { code: 'internal', message } };
 }
 
-/** The compiled worker next to this file, or its .ts source through tsx (tests run from sources). */
+/** The compiled worker next to this file, or its .ts source through tsx. */
 function spawnMlWorker(): Worker {
-  const js = fileURLToPath(new URL('./ml.worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js);
-  // Node 20 ignores `--import` in a worker's execArgv: register tsx's hooks inside the worker.
-  const ts = new URL('./ml.worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true });
+  return spawnModuleWorker(import.meta.url, 'ml.worker');
 }

@@ -2,11 +2,10 @@
  * Runs `anomalies.detect` in anomaly.worker.ts, one worker per call (a run is seconds of CPU;
  * starting a thread is tens of milliseconds). close() terminates the runs still going.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AnomalyDetectRequest, AnomalyDetectResult } from '../../src-shared/anomaly-api.js';
 import { err, type AppError, type Result } from '../../src-shared/result.js';
+import { spawnModuleWorker } from './spawn-module-worker.js';
 
 /** What the anomaly worker starts with (its workerData). */
 export interface AnomalyWorkerData {
@@ -62,13 +61,7 @@ export class AnomalyRunner {
   }
 }
 
-/** The compiled worker next to this file, or its .ts source through tsx (tests run from sources). */
+/** The compiled worker next to this file, or its .ts source through tsx. */
 function spawnAnomalyWorker(data: AnomalyWorkerData): Worker {
-  const js = fileURLToPath(new URL('./anomaly.worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js, { workerData: data });
-  // Node 20 ignores `--import` in a worker's execArgv: register tsx's hooks inside the worker.
-  const ts = new URL('./anomaly.worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return spawnModuleWorker(import.meta.url, 'anomaly.worker', data);
 }

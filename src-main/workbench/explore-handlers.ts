@@ -6,14 +6,13 @@
  * machine at load ~15: 91 windows 19 ms, 3 955 windows 98 ms — about 50 ms at 2 000 even loaded;
  * a synthetic 50 000 × 18 (the cap) 2.7 s in the worker.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { FeatureExploreRequest, FeatureExploreResult } from '../../src-shared/explore-api.js';
 import { err, type AppError, type Result } from '../../src-shared/result.js';
 import { INLINE_MAX_WINDOWS } from '../analysis/feature-explore.js';
 import type { HandlerGroup, WorkbenchContext } from './context.js';
 import { planExplore, runExplore } from './explore-run.js';
+import { spawnModuleWorker } from './spawn-module-worker.js';
 
 /** What the exploration worker starts with (its workerData). */
 export interface ExploreWorkerData {
@@ -67,15 +66,9 @@ export class ExploreRunner {
   }
 }
 
-/** The compiled worker next to this file, or its .ts source through tsx (tests run from sources). */
+/** The compiled worker next to this file, or its .ts source through tsx. */
 function spawnExploreWorker(data: ExploreWorkerData): Worker {
-  const js = fileURLToPath(new URL('./explore.worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js, { workerData: data });
-  // Node 20 ignores `--import` in a worker's execArgv: register tsx's hooks inside the worker.
-  const ts = new URL('./explore.worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return spawnModuleWorker(import.meta.url, 'explore.worker', data);
 }
 
 /** The handler of features.explore. */

@@ -3,10 +3,8 @@
  * progress becomes `jobs.progress`, the end `sources.changed`. Cancel is cooperative (a message
  * the worker turns into an abort), with `terminate()` after a grace period as the last resort.
  */
-import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AppError } from '../../src-shared/result.js';
 import { ANALYZER_VERSION } from '../analysis/ingest-pipeline.js';
 import type { IngestOutcome } from '../analysis/ingest-pipeline.js';
@@ -15,6 +13,7 @@ import type { SourcesRepo } from '../store/sources-repo.js';
 import type { Emit, JobRegistry } from './job-registry.js';
 import { isFromIngestWorker } from './ingest-messages.js';
 import type { FromIngestWorker, IngestWorkerData, ToIngestWorker } from './ingest-messages.js';
+import { spawnModuleWorker } from './spawn-module-worker.js';
 
 /** How long a cancelled worker may take to stop on its own before it is terminated. */
 const CANCEL_GRACE_MS = 5000;
@@ -175,13 +174,7 @@ function outcomeChange(o: IngestOutcome): Parameters<JobRegistry['update']>[1] {
   };
 }
 
-/** The compiled worker next to this file, or its .ts source through tsx (tests run from sources). */
+/** The compiled worker next to this file, or its .ts source through tsx. */
 function spawnIngestWorker(data: IngestWorkerData): Worker {
-  const js = fileURLToPath(new URL('./ingest.worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js, { workerData: data });
-  // Node 20 ignores `--import` in a worker's execArgv: register tsx's hooks inside the worker.
-  const ts = new URL('./ingest.worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return spawnModuleWorker(import.meta.url, 'ingest.worker', data);
 }

@@ -7,14 +7,14 @@
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SimulateRequest, SourceEvent } from '../../src-shared/api.js';
 import { err, ok, type AppError, type Result } from '../../src-shared/result.js';
 import { labelsPathFor, type SimulateOptions, type SimulateResult } from '../simulate/simulator.js';
 import { SourceEventsRepo } from '../store/source-events-repo.js';
 import type { HandlerGroup, WorkbenchContext } from './context.js';
 import { isFinished } from './job-registry.js';
+import { spawnModuleWorker } from './spawn-module-worker.js';
 
 /** What the simulate worker starts with (its workerData). */
 export interface SimulateWorkerData {
@@ -230,13 +230,7 @@ export function simulateHandlers(ctx: WorkbenchContext, jobs: SimulateJobs): Han
   };
 }
 
-/** The compiled worker next to this file, or its .ts source through tsx (tests run from sources). */
+/** The compiled worker next to this file, or its .ts source through tsx. */
 function spawnSimulateWorker(data: SimulateWorkerData): Worker {
-  const js = fileURLToPath(new URL('./simulate.worker.js', import.meta.url));
-  if (existsSync(js)) return new Worker(js, { workerData: data });
-  // Node 20 ignores `--import` in a worker's execArgv: register tsx's hooks inside the worker.
-  const ts = new URL('./simulate.worker.ts', import.meta.url).href;
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return spawnModuleWorker(import.meta.url, 'simulate.worker', data);
 }
