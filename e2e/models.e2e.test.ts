@@ -46,6 +46,17 @@ interface StoredModel {
 }
 
 /** The model's row in the workspace file the server writes (a second, independent reader). */
+/** The forecast models of a source, oldest first, with status and series name (report.json's series, once written). */
+function perTypeModels(served: Served, sourceId: number): { id: number; status: string; series: string | null }[] {
+  const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("SELECT id, status, report FROM models WHERE source_id = ? AND task = 'forecast' ORDER BY id").all(sourceId) as { id: number; status: string; report: string | null }[];
+    return rows.map((r) => ({ id: r.id, status: r.status, series: (JSON.parse(r.report ?? '{}') as { series?: { name?: string } }).series?.name ?? null }));
+  } finally {
+    db.close();
+  }
+}
+
 function storedModel(served: Served, modelId: number): StoredModel | undefined {
   const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
   try {
@@ -251,31 +262,36 @@ test('capacity by traffic type: per-type models of a generated mixed capture dra
       await item.click();
       // The split the server will train on, read independently from the workspace file.
       const db = new Database(served.dbPath, { readonly: true, fileMustExist: true });
-      const split = typeSeries(db, sourceId, 'traffic_type', { resolution: 1, top: 2 });
+      const split = typeSeries(db, sourceId, 'traffic_type', { resolution: 1 });
       db.close();
       assert.ok(split.ok, split.ok ? '' : split.error.message);
-      const names = [...split.value.series.keys()];
+      const names = [...split.value.series].filter(([, c]) => c.some((v) => v > 0)).map(([n]) => n);
       assert.ok(names.length >= 3, names.join(', '));
-      const modelIds: number[] = [];
-      for (const name of names) {
-        const res = await fetch(`${served.url}/api/train`, {
-          method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ task: 'forecast', source: sourceId, series: { by: 'traffic_type', name, top: 2 }, resolution: 1, lookback: 6, horizon: 2, epochs: 1, seed: 1 }),
-        });
-        assert.equal(res.status, 202, await res.clone().text());
-        modelIds.push(((await res.json()) as { modelId: number }).modelId);
-      }
+      // Per-type forecasts from the Models view: short settings in Advanced…, then one click.
       await page.getByTestId('view-models').click();
       await page.getByTestId('models-view').waitFor();
+      await page.getByTestId('train-advanced').click();
+      await page.getByTestId('train-resolution').selectOption('1');
+      await page.getByTestId('train-lookback').fill('6');
+      await page.getByTestId('train-horizon').fill('2');
+      await page.getByTestId('train-epochs').fill('1');
+      await page.getByTestId('train-seed').fill('1');
+      await page.getByTestId('capacity-by').selectOption('traffic_type');
+      await page.getByTestId('train-capacity').click();
+      const queued = await page.getByTestId('capacity-queued').innerText({ timeout: 60_000 });
+      assert.match(queued, new RegExp(`^${names.length} forecasts queued: ${names.join(', ')}$`));
       // Trained one after another in the ML worker; the workspace file says when each is done.
       const deadline = Date.now() + 150_000;
-      while (modelIds.some((id) => storedModel(served, id)?.status === 'training') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-      for (const id of modelIds) assert.equal(storedModel(served, id)?.status, 'ready', `model ${id}: ${JSON.stringify(storedModel(served, id))}`);
+      while (perTypeModels(served, sourceId).some((m) => m.status === 'training') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      const modelIds = perTypeModels(served, sourceId);
+      for (const m of modelIds) assert.equal(m.status, 'ready', `model ${m.id}: ${JSON.stringify(storedModel(served, m.id))}`);
+      assert.deepEqual(modelIds.map((m) => m.series), names, 'one model per series, in the split order');
       await page.reload();
       await page.getByTestId('view-models').click();
       await page.getByTestId('models-view').waitFor();
-      await page.locator(`[data-testid="model-row"][data-model-id="${modelIds[0] ?? 0}"][data-status="ready"]`).waitFor({ timeout: 30_000 });
-      await page.locator(`[data-testid="model-row"][data-model-id="${modelIds[0] ?? 0}"]`).click();
+      const firstId = modelIds[0]?.id ?? 0;
+      await page.locator(`[data-testid="model-row"][data-model-id="${firstId}"][data-status="ready"]`).waitFor({ timeout: 30_000 });
+      await page.locator(`[data-testid="model-row"][data-model-id="${firstId}"]`).click();
       await waitAttr(page, '[data-testid="type-stack-chart"]', 'data-series', (v) => Number(v) === names.length, 60_000);
       const chart = page.getByTestId('type-stack-chart');
       assert.ok(Number(await chart.getAttribute('data-points')) > 10);

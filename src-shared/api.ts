@@ -10,7 +10,7 @@ import type { ReadWarning } from './capture-summary.js';
 import type { EarlyPacket, FlowEndReason, SeriesStats } from './flow-record.js';
 import type { FlowLabel, LabelImportResult, LabelRule, LabelRuleInput, LabelSource } from './classify-api.js';
 import type { AnomalyDetectRequest, AnomalyDetectResult, DriftReport, DriftSideRequest, ResidualAnomalyResult } from './anomaly-api.js';
-import type { ForecastSeries, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch, TrainRequest } from './models-api.js';
+import type { ForecastSeries, LivePrediction, ModelDetail, ModelInfo, TrainingEpoch, TrainRequest, TypeSeriesList } from './models-api.js';
 import type { FeatureExploreRequest, FeatureExploreResult } from './explore-api.js';
 import type { FlowBehaviour, SourceClassifyResult, TrafficClassifyResult } from './classify-api.js';
 
@@ -419,6 +419,12 @@ export interface Requests {
    * actual window. `from: 0` reads every window.
    */
   'models.forecast': { req: { modelId: number; sourceId?: number; from?: number; to?: number }; res: ForecastSeries };
+  /**
+   * The series a per-type capacity forecast trains on: the source's window bytes split by
+   * traffic type or service (top `top`, default 5, then "other"); one `models.train` with
+   * `series: { by, name, top }` per name trains them.
+   */
+  'models.typeSeries': { req: { sourceId: number; by: 'traffic_type' | 'service'; top?: number; resolution?: number }; res: TypeSeriesList };
   /** Writes the model folder (model, preprocessing.json, report.json) into a directory on the host. */
   'models.export': { req: { modelId: number; directory: string }; res: { path: string } };
   /** Imports a model folder or .zip from a path on the host. */
@@ -491,6 +497,7 @@ export const METHODS: readonly Method[] = [
   'models.rename',
   'models.remove',
   'models.forecast',
+  'models.typeSeries',
   'models.export',
   'models.import',
   'models.live',

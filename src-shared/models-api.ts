@@ -220,3 +220,14 @@ export interface LivePrediction {
   /** The residual of window t left the validation band. */
   readonly outOfBand: boolean;
 }
+
+/** The series a capacity forecast can split a source's bytes into (`models.typeSeries`). */
+export interface TypeSeriesList {
+  readonly by: 'traffic_type' | 'service';
+  readonly resolution: number;
+  /**
+   * Ranked by their flows' bytes ("other" and "unattributed" last when present), each with the
+   * bytes its series carries (window bytes shared out by the flows overlapping each window).
+   */
+  readonly series: readonly { readonly name: string; readonly bytes: number }[];
+}

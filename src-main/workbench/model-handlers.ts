@@ -8,6 +8,7 @@ import type { AnomalyModelEvaluation, ClassifyEvaluation, ForecastEvaluation, Fo
 import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { defaultForecastRange } from '../ml/forecast-predict.js';
+import { typeSeries } from '../ml/forecast-by-type.js';
 import { readModelFolder } from '../ml/model-files.js';
 import { readAnomalyFolder } from '../ml/anomaly-model.js';
 import { checkClassifyFolder } from '../ml/classify-run.js';
@@ -23,7 +24,7 @@ import type { ModelJobs } from './model-jobs.js';
 
 type ModelMethod =
   | 'models.list' | 'models.get' | 'models.train' | 'models.rename' | 'models.remove'
-  | 'models.forecast' | 'models.export' | 'models.import' | 'models.live' | 'flows.classify' | 'traffic.classify';
+  | 'models.forecast' | 'models.typeSeries' | 'models.export' | 'models.import' | 'models.live' | 'flows.classify' | 'traffic.classify';
 
 /** A model row without its folder (the contract's ModelInfo). */
 export function toModelInfo(r: ModelRow): ModelInfo {
@@ -78,6 +79,14 @@ export function modelHandlers(ctx: WorkbenchContext, jobs: ModelJobs): HandlerGr
       }
       ctx.emit('models.changed', { modelId });
       return ok(null);
+    },
+    'models.typeSeries': ({ sourceId, by, top, resolution }) => {
+      if (ctx.sources.get(sourceId) === undefined) return err({ code: 'not_found', message: `sourceId: no source ${sourceId}` });
+      const split = typeSeries(ctx.workspace.db, sourceId, by, { ...(top === undefined ? {} : { top }), ...(resolution === undefined ? {} : { resolution }) });
+      if (!split.ok) return split;
+      const seconds = split.value.resolution;
+      const series = [...split.value.series].map(([name, bps]) => ({ name, bytes: bps.reduce((a, v) => a + v * seconds, 0) }));
+      return ok({ by, resolution: seconds, series });
     },
     'models.forecast': async ({ modelId, sourceId, from, to }) => {
       const m = ready(modelId);

@@ -452,6 +452,14 @@ const VALIDATORS: { readonly [M in Method]: Check<Requests[M]['req']> } = {
     const sid = optInt(o, 'sourceId', 1, ID_MAX);
     return ok({ modelId: modelId(o), ...(sid === undefined ? {} : { sourceId: sid }), ...range(o) });
   },
+  'models.typeSeries': (o) => {
+    only(o, ['sourceId', 'by', 'top', 'resolution']);
+    const sid = sourceId(o);
+    const by = oneOf(o, 'by', ['traffic_type', 'service'] as const);
+    const top = optInt(o, 'top', 1, 50);
+    const resolution = optInt(o, 'resolution', 1, 86_400);
+    return ok({ sourceId: sid, by, ...(top === undefined ? {} : { top }), ...(resolution === undefined ? {} : { resolution }) });
+  },
   'models.export': (o) => {
     only(o, ['modelId', 'directory']);
     const directory = text(o, 'directory');

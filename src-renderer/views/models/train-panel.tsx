@@ -1,12 +1,15 @@
 /**
- * "Train forecast" on the selected source with data-driven defaults (one click), and the
- * "Advanced…" form: target metric, resolution, lookback, horizon, epochs, seed. Empty fields
- * keep the server's default.
+ * "Train forecast" on the selected source with data-driven defaults (one click), the
+ * "Advanced…" form (target metric, resolution, lookback, horizon, epochs, seed; empty fields
+ * keep the server's default), and "Capacity by type": one forecast per traffic type or service
+ * series of the source (`models.typeSeries`, then a `models.train` with `series` for each).
  */
 import { useState } from 'react';
 import type { JSX } from 'react';
 import type { ForecastTrainRequest } from '../../../src-shared/models-api.js';
 import { WINDOW_METRICS, WINDOW_RESOLUTIONS } from '../../../src-shared/window-metrics.js';
+import { call } from '../../api/client.js';
+import { reportError } from '../../stores/notices-store.js';
 import { useModels } from '../../stores/models-store.js';
 import { rangeFields, useSelection } from '../../stores/selection-store.js';
 import { useSelectedSource } from '../../stores/sources-store.js';
@@ -57,6 +60,8 @@ export function TrainPanel(): JSX.Element {
   const train = useModels((s) => s.train);
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<AdvancedForm>(EMPTY);
+  const [by, setBy] = useState<'traffic_type' | 'service'>('traffic_type');
+  const [queued, setQueued] = useState<string | null>(null);
   const usable = source !== null && source.status !== 'failed';
   const patch = (p: Partial<AdvancedForm>) => setForm((f) => ({ ...f, ...p }));
   const badInt = (text: string) => text.trim() !== '' && positiveInt(text) === undefined;
@@ -83,6 +88,25 @@ export function TrainPanel(): JSX.Element {
           </button>
         </span>
       </h3>
+      {source !== null && source.kind !== 'series' && (
+        <div className="inline" style={{ marginBottom: 8 }}>
+          <label htmlFor="tr-by">Capacity by</label>
+          <select id="tr-by" data-testid="capacity-by" value={by} onChange={(e) => setBy(e.target.value === 'service' ? 'service' : 'traffic_type')}>
+            <option value="traffic_type">traffic type</option>
+            <option value="service">service (SNI/DNS name)</option>
+          </select>
+          <button
+            data-testid="train-capacity"
+            disabled={!usable || starting}
+            title="One forecast of the bytes of each traffic type or top service of this source, drawn stacked"
+            onClick={() => void trainCapacity(advancedRequest(source.id, form, range), by, train, setQueued)}
+          >
+            Train per-type forecasts
+          </button>
+          <span className="muted">(uses the Advanced… settings where set)</span>
+          {queued !== null && <span className="muted" data-testid="capacity-queued">{queued}</span>}
+        </div>
+      )}
       {open && (
         <form
           className="train-form"
@@ -140,4 +164,30 @@ export function TrainPanel(): JSX.Element {
       )}
     </section>
   );
+}
+
+/**
+ * Lists the source's type (or service) series and queues one forecast per series, with the
+ * advanced form's settings where set (its target aside: each series is bytes).
+ */
+async function trainCapacity(
+  settings: ForecastTrainRequest,
+  by: 'traffic_type' | 'service',
+  train: (req: ForecastTrainRequest) => Promise<void>,
+  say: (text: string) => void,
+): Promise<void> {
+  const { target: _target, ...base } = settings;
+  const sourceId = base.sourceId;
+  const list = await call('models.typeSeries', { sourceId, by, ...(base.resolution === undefined ? {} : { resolution: base.resolution }) });
+  if (!list.ok) {
+    reportError(list.error.message);
+    return;
+  }
+  const names = list.value.series.filter((s) => s.bytes > 0).map((s) => s.name);
+  if (names.length === 0) {
+    reportError(`This source has no ${by === 'service' ? 'service' : 'traffic type'} bytes to forecast.`);
+    return;
+  }
+  for (const name of names) await train({ ...base, series: { by, name } });
+  say(`${names.length} forecasts queued: ${names.join(', ')}`);
 }
