@@ -121,10 +121,19 @@ function median(a: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-/** PyTorch CPU training rate on the same samples and architecture, when python3 has torch. */
+/**
+ * The first Python that imports torch: $FLOWBENCH_PYTHON, `python3` on the PATH, then Debian's
+ * /usr/bin/python3 (`apt-get install python3-torch` puts torch there, not into a pyenv python3).
+ */
+function pythonWithTorch(): string | null {
+  const candidates = [process.env['FLOWBENCH_PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => p !== undefined && p !== '');
+  return candidates.find((py) => spawnSync(py, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0) ?? null;
+}
+
+/** PyTorch CPU training rate on the same samples and architecture, when a python3 has torch. */
 function torchRate(dir: string, x: Float32Array, y: Float32Array, m: number, L: number, F: number, H: number): { rate: number | null; reason: string } {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { rate: null, reason: 'PyTorch is unavailable (python3 cannot import torch)' };
+  const python = pythonWithTorch();
+  if (python === null) return { rate: null, reason: 'PyTorch is unavailable (no python3 imports torch; apt-get install python3-torch)' };
   writeFileSync(join(dir, 'x.bin'), x);
   writeFileSync(join(dir, 'y.bin'), y);
   const s = DEFAULT_SETTINGS;
@@ -144,7 +153,7 @@ def epoch():
         opt.zero_grad(); l = loss(model(x[i:i+${s.batchSize}]), y[i:i+${s.batchSize}]); l.backward(); opt.step()
 epoch(); t = time.perf_counter(); epoch(); epoch(); print(2 * ${m} / (time.perf_counter() - t))
 `;
-  const r = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', script], { encoding: 'utf8' });
   const rate = Number(r.stdout.trim());
   return r.status === 0 && Number.isFinite(rate) ? { rate, reason: '' } : { rate: null, reason: `PyTorch run failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
 }
