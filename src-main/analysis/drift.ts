@@ -122,13 +122,30 @@ export interface DriftSide {
   readonly to?: number;
 }
 
+/** The flow columns drift reads. */
+export interface DriftFlow {
+  readonly id: number;
+  readonly server_port: number;
+  readonly client_port: number;
+  readonly server_addr: string;
+  readonly sni: string | null;
+  readonly dns_query: string | null;
+  readonly dns_answers: string | null;
+}
+
+/** Per source, the traffic type of each of its flows. */
+export type TypeOf = (sourceId: number) => (f: DriftFlow) => string;
+
+const defaultTypeOf: TypeOf = () => (f) => trafficTypeOf(f.server_port, f.sni, f.dns_query);
+
 /**
  * The distributions of a source (or range) from the workspace: packet-size buckets and the
- * protocol mix (packets) from the 1 s windows (they partition the packets); traffic type (rules
- * of traffic-type-rules.ts), SNI and DNS names from the flows starting in the range, one count
- * per flow.
+ * protocol mix (packets) from the 1 s windows (they partition the packets); traffic type (by
+ * `typeOf`: the workbench passes the label each flow shows under the workspace's label rules;
+ * by default the fixed rules of traffic-type-rules.ts), SNI and DNS names from the flows
+ * starting in the range, one count per flow.
  */
-export function sourceDistributions(db: Database.Database, side: DriftSide): Record<DriftDimension, Distribution> {
+export function sourceDistributions(db: Database.Database, side: DriftSide, typeOf: TypeOf = defaultTypeOf): Record<DriftDimension, Distribution> {
   const from = side.from ?? -1e300;
   const to = side.to ?? 1e300;
   const buckets = PACKET_LENGTH_BUCKETS.map((b) => b.column);
@@ -146,11 +163,12 @@ export function sourceDistributions(db: Database.Database, side: DriftSide): Rec
   const trafficType: Record<string, number> = {};
   const sni: Record<string, number> = {};
   const dns: Record<string, number> = {};
-  const flows = db.prepare<unknown[], { server_port: number; sni: string | null; dns_query: string | null }>(
-    'SELECT server_port, sni, dns_query FROM flows WHERE source_id = ? AND first_ts >= ? AND first_ts < ?',
+  const flows = db.prepare<unknown[], DriftFlow>(
+    'SELECT id, server_port, client_port, server_addr, sni, dns_query, dns_answers FROM flows WHERE source_id = ? AND first_ts >= ? AND first_ts < ?',
   );
+  const label = typeOf(side.sourceId);
   for (const f of flows.iterate(side.sourceId, from, to)) {
-    const type = trafficTypeOf(f.server_port, f.sni, f.dns_query);
+    const type = label(f);
     trafficType[type] = (trafficType[type] ?? 0) + 1;
     if (f.sni !== null && f.sni !== '') sni[f.sni] = (sni[f.sni] ?? 0) + 1;
     if (f.dns_query !== null && f.dns_query !== '') dns[f.dns_query] = (dns[f.dns_query] ?? 0) + 1;
@@ -159,9 +177,9 @@ export function sourceDistributions(db: Database.Database, side: DriftSide): Rec
 }
 
 /** Drift of B against A on every dimension (names pooled beyond the top 50). */
-export function compareSources(db: Database.Database, a: DriftSide, b: DriftSide): Record<DriftDimension, DriftResult> {
-  const da = sourceDistributions(db, a);
-  const db2 = sourceDistributions(db, b);
+export function compareSources(db: Database.Database, a: DriftSide, b: DriftSide, typeOf: TypeOf = defaultTypeOf): Record<DriftDimension, DriftResult> {
+  const da = sourceDistributions(db, a, typeOf);
+  const db2 = sourceDistributions(db, b, typeOf);
   const out = {} as Record<DriftDimension, DriftResult>;
   for (const dim of DRIFT_DIMENSIONS) {
     const [x, y] = dim === 'sni' || dim === 'dns' ? poolTail(da[dim], db2[dim]) : [da[dim], db2[dim]];

@@ -5,12 +5,14 @@ import { ExitCode, type CliCommand, type CliIo } from './cli-command.js';
 import { parseOptions } from './parse-options.js';
 import { parseTime } from './query-command.js';
 import { formatRows } from './query-output.js';
+import { LabelsRepo } from '../store/labels-repo.js';
+import { FlowLabeller } from '../workbench/flow-labeller.js';
 
 const HELP = `Usage: flowbench drift --db PATH --source A [--from T --to T] --against B
                        [--against-from T --against-to T] [--json]
 
 Compares the make-up of source A (or a range of it) with a reference B (another source, or a
-range of the same one): traffic type (port/SNI rules), TLS SNI names, DNS names, packet-size
+range of the same one): traffic type (the workspace's label rules and user labels), TLS SNI names, DNS names, packet-size
 buckets and protocol mix. For each: PSI and KL(A || B) on shares smoothed with epsilon
 ${DRIFT_EPSILON}, a verdict (PSI < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 significant
 shift) and the categories that moved most.
@@ -81,7 +83,8 @@ async function runDrift(args: readonly string[], io: CliIo): Promise<number> {
       }
     }
     // Reference = B ("against"), compared = A.
-    const result = compareSources(ws.value.db, b, a);
+    const labeller = new FlowLabeller(ws.value.db, new LabelsRepo(ws.value.db));
+    const result = compareSources(ws.value.db, b, a, (sourceId) => labeller.shownLabelOf(sourceId));
     if (v['json'] === true) {
       io.out(`${JSON.stringify({ source: a, against: b, epsilon: DRIFT_EPSILON, dimensions: result }, null, 2)}\n`);
       return ExitCode.OK;

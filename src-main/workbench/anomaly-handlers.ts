@@ -9,6 +9,8 @@ import { residualAnomalies } from '../ml/anomaly/residual-detector.js';
 import { AnomaliesRepo } from '../store/anomalies-repo.js';
 import type { AnomalyRunner } from './anomaly-worker-client.js';
 import type { Handler, HandlerGroup, WorkbenchContext } from './context.js';
+import { LabelsRepo } from '../store/labels-repo.js';
+import { FlowLabeller } from './flow-labeller.js';
 
 type AnomalyMethod = 'anomalies.detect' | 'anomalies.residual' | 'drift.compare';
 
@@ -57,7 +59,10 @@ export function anomalyHandlers(ctx: WorkbenchContext, runner: AnomalyRunner, fo
       if (!a.ok) return a;
       const b = exists('compared.sourceId', compared.sourceId);
       if (!b.ok) return b;
-      return ok(driftReport(reference, compared, compareSources(ctx.workspace.db, reference, compared)));
+      // Traffic types as the flows table shows them: the workspace's label rules and labels.
+      const labeller = new FlowLabeller(ctx.workspace.db, new LabelsRepo(ctx.workspace.db));
+      const typeOf = (sourceId: number) => labeller.shownLabelOf(sourceId);
+      return ok(driftReport(reference, compared, compareSources(ctx.workspace.db, reference, compared, typeOf)));
     },
   };
 }

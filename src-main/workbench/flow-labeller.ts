@@ -13,7 +13,8 @@ import { compileRules, resolvedNames } from '../ml/classify/traffic-rules.js';
 import type { RuleMatcher } from '../ml/classify/traffic-rules.js';
 import type { LabelsRepo, StoredFlowLabel } from '../store/labels-repo.js';
 
-interface RuleFlow {
+/** The flow columns a rule label is computed from. */
+export interface RuleFlow {
   readonly id: number;
   readonly server_port: number;
   readonly client_port: number;
@@ -88,6 +89,17 @@ export class FlowLabeller {
     const out: number[] = [];
     for (const [id, rule] of c.all) if (shownLabel(rule, stored.get(id) ?? []).label === label) out.push(id);
     return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * The label each flow of a source shows (the user's, else a model's where the rules say
+   * unknown, else the rules'), for whole-source summaries such as drift's traffic-type mix.
+   */
+  shownLabelOf(sourceId: number): (f: RuleFlow) => FlowLabel {
+    const match = this.match();
+    const names = this.cache(sourceId).names;
+    const stored = this.labels.sourceLabels(sourceId);
+    return (f) => shownLabel(match({ ...f, resolved_name: names.get(f.server_addr) ?? null }).label, stored.get(f.id) ?? []).label;
   }
 
   private match(): RuleMatcher {

@@ -226,3 +226,30 @@ test('labels.import: a CSV by 5-tuple (either direction) or flow id sets user la
   const absent = await api.call('labels.import', { path: join(b.dir, 'nope.csv') });
   assert.ok(!absent.ok && absent.error.code === 'not_found' && absent.error.message.includes('nope.csv'));
 });
+
+test('drift.compare counts traffic types as the flows table shows them, and follows a rule edit and a user label', async (t) => {
+  const b = await netflixWorkspace(t);
+  const wb = b.open();
+  t.after(() => wb.close());
+  const api = createDirectClient(wb);
+  const typeCounts = async (): Promise<Map<string, number>> => {
+    const r = await value(api.call('drift.compare', { reference: { sourceId: b.sourceId }, compared: { sourceId: b.sourceId } }));
+    const dim = r.dimensions.find((d) => d.dimension === 'traffic_type');
+    assert.ok(dim !== undefined);
+    assert.equal(dim.psi, 0, 'a source against itself does not drift');
+    return new Map(dim.contributions.filter((c) => c.countReference > 0).map((c) => [c.category, c.countReference]));
+  };
+  const shown = async (): Promise<Map<string, number>> => new Map([...byLabel(await allRows(api, b.sourceId))].map(([label, ids]) => [label, ids.length]));
+
+  assert.deepEqual(await typeCounts(), await shown());
+  await value(api.call('labels.rules.save', { kind: 'sni', pattern: '*.netflix.*', label: 'file_transfer', priority: 1 }));
+  const afterRule = await typeCounts();
+  assert.ok((afterRule.get('file_transfer') ?? 0) >= 5, `the rule moved the Netflix flows: ${JSON.stringify([...afterRule])}`);
+  assert.deepEqual(afterRule, await shown());
+  const first = (await allRows(api, b.sourceId)).find((r) => r.label !== 'mail');
+  assert.ok(first !== undefined);
+  await value(api.call('flows.label', { flowId: first.id, label: 'mail' }));
+  const afterUser = await typeCounts();
+  assert.equal(afterUser.get('mail'), (afterRule.get('mail') ?? 0) + 1, 'the user label counts');
+  assert.deepEqual(afterUser, await shown());
+});
