@@ -16,6 +16,8 @@
 import type Database from 'better-sqlite3';
 import { PACKET_LENGTH_BUCKETS } from '../../src-shared/window-metrics.js';
 import { trafficTypeOf } from './traffic-type-rules.js';
+import { RULE_FLOW_COLUMNS } from '../ml/classify/traffic-rules.js';
+import type { StoredRuleFlow } from '../ml/classify/traffic-rules.js';
 
 /** Additive smoothing of shares (see the file comment). */
 export const DRIFT_EPSILON = 1e-4;
@@ -123,15 +125,7 @@ export interface DriftSide {
 }
 
 /** The flow columns drift reads. */
-export interface DriftFlow {
-  readonly id: number;
-  readonly server_port: number;
-  readonly client_port: number;
-  readonly server_addr: string;
-  readonly sni: string | null;
-  readonly dns_query: string | null;
-  readonly dns_answers: string | null;
-}
+export type DriftFlow = StoredRuleFlow;
 
 /** Per source, the traffic type of each of its flows. */
 export type TypeOf = (sourceId: number) => (f: DriftFlow) => string;
@@ -164,7 +158,7 @@ export function sourceDistributions(db: Database.Database, side: DriftSide, type
   const sni: Record<string, number> = {};
   const dns: Record<string, number> = {};
   const flows = db.prepare<unknown[], DriftFlow>(
-    'SELECT id, server_port, client_port, server_addr, sni, dns_query, dns_answers FROM flows WHERE source_id = ? AND first_ts >= ? AND first_ts < ?',
+    `SELECT ${RULE_FLOW_COLUMNS} FROM flows WHERE source_id = ? AND first_ts >= ? AND first_ts < ?`,
   );
   const label = typeOf(side.sourceId);
   for (const f of flows.iterate(side.sourceId, from, to)) {

@@ -20,7 +20,8 @@ import { err, ok } from '../../src-shared/result.js';
 import type { Result } from '../../src-shared/result.js';
 import { shownLabel } from '../workbench/flow-labeller.js';
 import { LabelsRepo } from '../store/labels-repo.js';
-import { compileRules, resolvedNames } from './classify/traffic-rules.js';
+import { compileRules, resolvedNames, RULE_FLOW_COLUMNS } from './classify/traffic-rules.js';
+import type { StoredRuleFlow } from './classify/traffic-rules.js';
 import type { RawSeries } from './forecast-dataset.js';
 import { runForecastTraining } from './forecast-train.js';
 import type { ForecastTrainSpec, TrainHooks } from './forecast-train.js';
@@ -46,17 +47,10 @@ export interface TypeSeries {
   readonly series: ReadonlyMap<string, Float64Array>;
 }
 
-interface FlowSpan {
-  readonly id: number;
+interface FlowSpan extends StoredRuleFlow {
   readonly first: number;
   readonly last: number;
   readonly bytes: number;
-  readonly server_port: number;
-  readonly client_port: number;
-  readonly server_addr: string;
-  readonly sni: string | null;
-  readonly dns_query: string | null;
-  readonly dns_answers: string | null;
 }
 
 /** Splits a source's window bytes by traffic type or service (module comment). */
@@ -70,7 +64,7 @@ export function typeSeries(db: Database.Database, sourceId: number, by: SplitBy,
   const slot = new Map(t.map((x, i) => [x, i]));
   const flows = db
     .prepare<[number], FlowSpan>(
-      `SELECT id, first_ts AS first, last_ts AS last, fwd_bytes + bwd_bytes AS bytes, server_port, client_port, server_addr, sni, dns_query, dns_answers
+      `SELECT first_ts AS first, last_ts AS last, fwd_bytes + bwd_bytes AS bytes, ${RULE_FLOW_COLUMNS}
        FROM flows WHERE source_id = ? ORDER BY first_ts, id`,
     )
     .all(sourceId);

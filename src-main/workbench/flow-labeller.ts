@@ -9,20 +9,12 @@
 import type { FlowRow, Page } from '../../src-shared/api.js';
 import type { FlowLabel, LabelSource } from '../../src-shared/classify-api.js';
 import type Database from 'better-sqlite3';
-import { compileRules, resolvedNames } from '../ml/classify/traffic-rules.js';
-import type { RuleMatcher } from '../ml/classify/traffic-rules.js';
+import { compileRules, resolvedNames, RULE_FLOW_COLUMNS } from '../ml/classify/traffic-rules.js';
+import type { RuleMatcher, StoredRuleFlow } from '../ml/classify/traffic-rules.js';
 import type { LabelsRepo, StoredFlowLabel } from '../store/labels-repo.js';
 
 /** The flow columns a rule label is computed from. */
-export interface RuleFlow {
-  readonly id: number;
-  readonly server_port: number;
-  readonly client_port: number;
-  readonly server_addr: string;
-  readonly sni: string | null;
-  readonly dns_query: string | null;
-  readonly dns_answers: string | null;
-}
+export type RuleFlow = StoredRuleFlow;
 
 interface SourceCache {
   readonly key: string;
@@ -126,7 +118,7 @@ export class FlowLabeller {
 
   private ruleFlows(sourceId: number): RuleFlow[] {
     return this.db
-      .prepare<[number], RuleFlow>('SELECT id, server_port, client_port, server_addr, sni, dns_query, dns_answers FROM flows WHERE source_id = ?')
+      .prepare<[number], RuleFlow>(`SELECT ${RULE_FLOW_COLUMNS} FROM flows WHERE source_id = ?`)
       .all(sourceId);
   }
 }

@@ -54,6 +54,21 @@ export interface RuleInput {
   readonly resolved_name?: string | null;
 }
 
+/** The columns of a stored flow (the `flows` table) that rule labels and resolved names are computed from. */
+export interface StoredRuleFlow {
+  readonly id: number;
+  readonly server_port: number;
+  readonly client_port: number;
+  readonly server_addr: string;
+  readonly sni: string | null;
+  readonly dns_query: string | null;
+  /** JSON array of answer addresses, as stored. */
+  readonly dns_answers: string | null;
+}
+
+/** Those columns as a SELECT list. */
+export const RULE_FLOW_COLUMNS = 'id, server_port, client_port, server_addr, sni, dns_query, dns_answers';
+
 /** What the rules said about a flow: the label and the rule that gave it (null for 'unknown'). */
 export interface RuleVerdict {
   readonly label: FlowLabel;
