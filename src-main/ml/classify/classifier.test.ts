@@ -83,6 +83,17 @@ test('the plain-JS forward pass agrees with tfjs predict, and save → load pred
   const viaTf = tf.tidy(() => (model.net.predict(tf.tensor2d(x, [flows.length, FEATURE_COUNT])) as Tensor).dataSync() as Float32Array);
   const viaJs = forwardProbabilities(model.layers, x, flows.length);
   for (let i = 0; i < viaTf.length; i++) assert.ok(Math.abs((viaTf[i] ?? 0) - (viaJs[i] ?? 0)) < 1e-5, `probability ${i}`);
+  // Batch scoring runs in chunks through one reused buffer: over several chunks and a partial
+  // last one it must equal the members scored on the whole matrix at once, row for row.
+  const many = Array.from({ length: 2 * 2048 + 37 }, (_, i) => flows[(i * 7) % flows.length] as (typeof flows)[number]);
+  const manyRaw = rawFeatures(many);
+  const net = forwardProbabilities(model.layers, scaleRows(manyRaw, model.preprocessing.statScalers), many.length);
+  assert.ok(model.forest !== null);
+  const forest = forestProbabilities(model.forest, manyRaw, many.length);
+  const w = model.preprocessing.netWeight;
+  const batch = classifyProbabilities(model, manyRaw, many.length);
+  assert.equal(batch.length, net.length);
+  for (let i = 0; i < batch.length; i++) assert.ok(Math.abs((batch[i] ?? 0) - (w * (net[i] ?? 0) + (1 - w) * (forest[i] ?? 0))) < 1e-6, `batch probability ${i}`);
   const dir = mkdtempSync(join(tmpdir(), 'flowbench-classifier-'));
   try {
     await saveFlowClassifier(tf, model, dir, { note: 'test' });

@@ -156,16 +156,21 @@ const SCORE_CHUNK = 2048;
 /** Probabilities of the net, the forest and the ensemble for raw rows. */
 function memberProbabilities(m: { readonly layers: readonly DenseLayer[]; readonly scalers: readonly Scaler[]; readonly forest: Forest | null }, raw: Float32Array, n: number, netWeight: number): { net: Float32Array; forest: Float32Array | null; ensemble: Float32Array } {
   // In chunks: the scaled rows of one chunk stay in cache instead of a second n × features matrix.
+  // One scaled-rows buffer for every chunk, and the net writes straight into its slice of `net`.
   const k = m.layers[m.layers.length - 1]?.units ?? 0;
   const net = new Float32Array(n * k);
+  const scaled = new Float32Array(Math.min(n, SCORE_CHUNK) * FEATURE_COUNT);
   for (let a = 0; a < n; a += SCORE_CHUNK) {
     const b = Math.min(n, a + SCORE_CHUNK);
-    net.set(forwardProbabilities(m.layers, scaleRows(raw.subarray(a * FEATURE_COUNT, b * FEATURE_COUNT), m.scalers), b - a), a * k);
+    scaleRows(raw.subarray(a * FEATURE_COUNT, b * FEATURE_COUNT), m.scalers, undefined, scaled);
+    forwardProbabilities(m.layers, scaled, b - a, net.subarray(a * k, b * k));
   }
   if (m.forest === null) return { net, forest: null, ensemble: net };
   const forest = forestProbabilities(m.forest, raw, n);
   const ensemble = new Float32Array(net.length);
-  for (let i = 0; i < net.length; i++) ensemble[i] = netWeight * (net[i] as number) + (1 - netWeight) * (forest[i] as number);
+  const wn = netWeight;
+  const wf = 1 - netWeight;
+  for (let i = 0; i < net.length; i++) ensemble[i] = wn * (net[i] as number) + wf * (forest[i] as number);
   return { net, forest, ensemble };
 }
 

@@ -177,35 +177,66 @@ export function denseLayers(model: LayersModel): DenseLayer[] {
   });
 }
 
+/** Float64 copies of each layer's kernel and bias, made once per layers array (a model's layers never change). */
+const float64Weights = new WeakMap<readonly DenseLayer[], { kernels: Float64Array[]; biases: Float64Array[] }>();
+
+function weightsOf(layers: readonly DenseLayer[]): { kernels: Float64Array[]; biases: Float64Array[] } {
+  let w = float64Weights.get(layers);
+  if (w === undefined) {
+    w = { kernels: layers.map((l) => Float64Array.from(l.kernel)), biases: layers.map((l) => Float64Array.from(l.bias)) };
+    float64Weights.set(layers, w);
+  }
+  return w;
+}
+
 /**
  * Class probabilities by a plain-JS forward pass of the dense layers (m × classes). For batch
  * scoring this beats tfjs's wasm/cpu kernels here by a wide margin: the layers are small, and
  * the per-call overhead and tensor copies dominate.
+ *
+ * Float64 activations and kernels (no float32 rounding on every store). Inputs that are zero
+ * (most of the padded early-packet sequence, ReLU outputs) are skipped; the unit loop is
+ * unrolled by 8, which V8 runs markedly faster (bench/classify-ndpi.ts) without changing the
+ * order of the additions. `out` (m × classes, e.g. a subarray of a larger result) saves a copy.
  */
-export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Array, m: number): Float32Array {
+export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Array, m: number, out?: Float32Array): Float32Array {
+  const { kernels, biases } = weightsOf(layers);
   const widest = Math.max(...layers.map((l) => l.units), layers[0]?.inputs ?? 0);
-  // Float64 scratch and kernels: no float32 rounding on every store in the inner loop.
-  const kernels = layers.map((l) => Float64Array.from(l.kernel));
   let a = new Float64Array(widest);
   let b = new Float64Array(widest);
   const classes = layers[layers.length - 1]?.units ?? 0;
   const width = layers[0]?.inputs ?? 0;
-  const out = new Float32Array(m * classes);
+  const o = out ?? new Float32Array(m * classes);
   for (let r = 0; r < m; r++) {
-    for (let i = 0; i < width; i++) a[i] = x[r * width + i] as number;
+    const base = r * width;
+    for (let i = 0; i < width; i++) a[i] = x[base + i] as number;
     for (let li = 0; li < layers.length; li++) {
-      const l = layers[li] as DenseLayer;
+      const { inputs, units, relu } = layers[li] as DenseLayer;
       const kernel = kernels[li] as Float64Array;
-      const { inputs, units, bias } = l;
+      const bias = biases[li] as Float64Array;
       for (let j = 0; j < units; j++) b[j] = bias[j] as number;
+      const u8 = units & ~7;
       for (let i = 0; i < inputs; i++) {
         const v = a[i] as number;
         if (v === 0) continue;
-        const row = i * units;
-        for (let j = 0; j < units; j++) b[j] = (b[j] as number) + v * (kernel[row + j] as number);
+        let k = i * units;
+        let j = 0;
+        for (; j < u8; j += 8, k += 8) {
+          b[j] = (b[j] as number) + v * (kernel[k] as number);
+          b[j + 1] = (b[j + 1] as number) + v * (kernel[k + 1] as number);
+          b[j + 2] = (b[j + 2] as number) + v * (kernel[k + 2] as number);
+          b[j + 3] = (b[j + 3] as number) + v * (kernel[k + 3] as number);
+          b[j + 4] = (b[j + 4] as number) + v * (kernel[k + 4] as number);
+          b[j + 5] = (b[j + 5] as number) + v * (kernel[k + 5] as number);
+          b[j + 6] = (b[j + 6] as number) + v * (kernel[k + 6] as number);
+          b[j + 7] = (b[j + 7] as number) + v * (kernel[k + 7] as number);
+        }
+        for (; j < units; j++, k++) b[j] = (b[j] as number) + v * (kernel[k] as number);
       }
-      if (l.relu) for (let j = 0; j < units; j++) if ((b[j] as number) < 0) b[j] = 0;
-      [a, b] = [b, a];
+      if (relu) for (let j = 0; j < units; j++) if ((b[j] as number) < 0) b[j] = 0;
+      const t = a;
+      a = b;
+      b = t;
     }
     // softmax of the last layer's logits (now in `a`)
     let max = -Infinity;
@@ -216,7 +247,7 @@ export function forwardProbabilities(layers: readonly DenseLayer[], x: Float32Ar
       b[j] = e;
       sum += e;
     }
-    for (let j = 0; j < classes; j++) out[r * classes + j] = (b[j] as number) / sum;
+    for (let j = 0; j < classes; j++) o[r * classes + j] = (b[j] as number) / sum;
   }
-  return out;
+  return o;
 }

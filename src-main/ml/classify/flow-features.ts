@@ -238,10 +238,13 @@ export function fitStatScalers(raw: Float32Array, rows: ArrayLike<number>): Stat
   });
 }
 
-/** Scaled copy of the listed rows (all rows when `rows` is omitted), clipped to ±10. */
-export function scaleRows(raw: Float32Array, scalers: StatScalers, rows?: ArrayLike<number>): Float32Array {
+/**
+ * Scaled copy of the listed rows (all rows when `rows` is omitted), clipped to ±10; into `into`
+ * when given (at least n × FEATURE_COUNT long: batch scoring reuses one buffer per chunk).
+ */
+export function scaleRows(raw: Float32Array, scalers: StatScalers, rows?: ArrayLike<number>, into?: Float32Array): Float32Array {
   const n = rows === undefined ? raw.length / FEATURE_COUNT : rows.length;
-  const out = new Float32Array(n * FEATURE_COUNT);
+  const out = into ?? new Float32Array(n * FEATURE_COUNT);
   const nStat = STAT_FEATURES.length;
   // The scalers as flat arrays: one object lookup per feature per row is most of the time otherwise.
   const center = Float64Array.from(scalers, (s) => s.center);
